@@ -1,0 +1,146 @@
+"""Strict reading of DiscTrack's environment variables.
+
+Settings come from the environment; a malformed value is an error at start-up, never a
+silent default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+
+class ConfigError(Exception):
+    """An environment variable holds a value DiscTrack cannot use."""
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ConfigError(f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no or on/off")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r} must be at least {minimum}")
+    return value
+
+
+def home_dir() -> Path:
+    """The folder holding the SQLite database, keys and uploads (DISCTRACK_HOME)."""
+    home = Path(os.environ.get("DISCTRACK_HOME", "./var")).expanduser().resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+def secret_key(home: Path) -> str:
+    """DISCTRACK_SECRET_KEY, or the file it names, or one generated once into the home folder."""
+    if os.environ.get("DISCTRACK_SECRET_KEY"):
+        return os.environ["DISCTRACK_SECRET_KEY"]
+    key_file = os.environ.get("DISCTRACK_SECRET_KEY_FILE")
+    if key_file:
+        path = Path(key_file)
+        if not path.is_file():
+            raise ConfigError(f"DISCTRACK_SECRET_KEY_FILE={key_file!r} does not name a readable file")
+        return path.read_text().strip()
+    path = home / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_config(home: Path) -> dict:
+    """Django DATABASES['default'] from DATABASE_URL, or the embedded SQLite database."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(home / "disctrack.sqlite3"),
+            "OPTIONS": {
+                # WAL lets readers work while the worker writes; FULL makes each commit durable.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                " PRAGMA foreign_keys=ON;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    parsed = urlparse(url)
+    if parsed.scheme not in {"postgres", "postgresql"}:
+        raise ConfigError(
+            f"DATABASE_URL scheme {parsed.scheme!r} is not supported; use postgres://user@host:port/name"
+        )
+    name = parsed.path.lstrip("/")
+    if not name:
+        raise ConfigError("DATABASE_URL names no database (postgres://user@host:port/NAME)")
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(name),
+        "USER": unquote(parsed.username or ""),
+        "PASSWORD": unquote(parsed.password or ""),
+        "HOST": parsed.hostname or "",
+        "PORT": str(parsed.port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"NAME": os.environ.get("DISCTRACK_TEST_DATABASE_NAME") or None},
+    }
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    backend: str
+    host: str = ""
+    port: int = 0
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    file_path: str = ""
+
+
+def email_config(home: Path) -> EmailConfig:
+    """Parse DISCTRACK_EMAIL_URL: smtp://user:pass@host:port?tls=1, console: or file:[path]."""
+    url = os.environ.get("DISCTRACK_EMAIL_URL", "file:").strip()
+    parsed = urlparse(url)
+    if parsed.scheme == "console":
+        return EmailConfig(backend="django.core.mail.backends.console.EmailBackend")
+    if parsed.scheme == "file":
+        path = parsed.path or str(home / "outbox")
+        return EmailConfig(backend="django.core.mail.backends.filebased.EmailBackend", file_path=path)
+    if parsed.scheme in {"smtp", "smtps"}:
+        if not parsed.hostname:
+            raise ConfigError(f"DISCTRACK_EMAIL_URL={url!r} names no host")
+        query = parse_qs(parsed.query)
+        tls_raw = query.get("tls", ["0"])[0].lower()
+        if tls_raw not in _TRUE | _FALSE:
+            raise ConfigError(f"DISCTRACK_EMAIL_URL tls={tls_raw!r} is not a boolean")
+        return EmailConfig(
+            backend="django.core.mail.backends.smtp.EmailBackend",
+            host=parsed.hostname,
+            port=parsed.port or 25,
+            user=unquote(parsed.username or ""),
+            password=unquote(parsed.password or ""),
+            use_tls=tls_raw in _TRUE,
+        )
+    raise ConfigError(
+        f"DISCTRACK_EMAIL_URL={url!r} is not understood; use smtp://host:port, console: or file:"
+    )

@@ -1,0 +1,33 @@
+"""Count failures per scope and key in a sliding window, to rate-limit guessing."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from disctrack.core.models import ThrottleFailure
+
+
+def hashed(value: str) -> str:
+    """Keep no raw IP addresses or user names in the throttle table."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:64]
+
+
+def client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def is_blocked(scope: str, key: str, *, limit: int, window: timedelta) -> bool:
+    since = timezone.now() - window
+    return ThrottleFailure.objects.filter(scope=scope, key=hashed(key), at__gte=since).count() >= limit
+
+
+def record_failure(scope: str, key: str) -> None:
+    ThrottleFailure.objects.create(scope=scope, key=hashed(key), at=timezone.now())
+
+
+def clear(scope: str, key: str) -> None:
+    ThrottleFailure.objects.filter(scope=scope, key=hashed(key)).delete()

@@ -1,0 +1,141 @@
+"""Django settings for DiscTrack, read from the environment (see docs/operations.md)."""
+
+from __future__ import annotations
+
+import os
+
+from disctrack import config
+
+HOME = config.home_dir()
+SECRET_KEY = config.secret_key(HOME)
+DEBUG = config.env_bool("DISCTRACK_DEBUG", False)
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("DISCTRACK_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+    if host.strip()
+]
+BASE_URL = os.environ.get("DISCTRACK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = [BASE_URL] if BASE_URL.startswith("http") else []
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "disctrack.core",
+    "disctrack.registry",
+    "disctrack.followup",
+    "disctrack.surveys",
+    "disctrack.reports",
+    "disctrack.interop",
+    "disctrack.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "disctrack.urls"
+WSGI_APPLICATION = "disctrack.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "disctrack.core.context.navigation",
+            ],
+        },
+    }
+]
+
+DATABASES = {"default": config.database_config(HOME)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "patient-list"
+LOGOUT_REDIRECT_URL = "login"
+
+# Staff sessions end after DISCTRACK_SESSION_MINUTES of inactivity and when the browser closes.
+SESSION_COOKIE_AGE = 60 * config.env_int("DISCTRACK_SESSION_MINUTES", 30, minimum=1)
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SECURE_COOKIES = config.env_bool("DISCTRACK_SECURE_COOKIES", BASE_URL.startswith("https://"))
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+LOGIN_FAILURE_LIMIT = config.env_int("DISCTRACK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LOGIN_LOCKOUT_MINUTES = config.env_int("DISCTRACK_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+SURVEY_LINK_DAYS = config.env_int("DISCTRACK_SURVEY_LINK_DAYS", 45, minimum=1)
+SURVEY_GUESS_LIMIT = config.env_int("DISCTRACK_SURVEY_GUESS_LIMIT", 20, minimum=1)
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+LOCALE_PATHS = [os.path.join(os.path.dirname(__file__), "locale")]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = str(HOME / "static")
+(HOME / "static").mkdir(exist_ok=True)  # WhiteNoise expects the folder even when empty
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+_email = config.email_config(HOME)
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST = _email.host
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.user
+EMAIL_HOST_PASSWORD = _email.password
+EMAIL_USE_TLS = _email.use_tls
+EMAIL_FILE_PATH = _email.file_path
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DISCTRACK_FROM_EMAIL", "DiscTrack <no-reply@disctrack.invalid>")
+
+SMS_URL = os.environ.get("DISCTRACK_SMS_URL", "file:")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("DISCTRACK_LOG_LEVEL", "WARNING")},
+}
