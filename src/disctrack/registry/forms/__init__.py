@@ -1,0 +1,1 @@
+"""Forms of the registry's staff pages. Their cleaned data feeds the actions."""

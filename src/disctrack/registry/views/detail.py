@@ -1,0 +1,47 @@
+"""The patient page: everything recorded about one patient, with what can be done next."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from disctrack.registry.access import ADJUDICATE, MANAGE, WRITE, access_patient, allows
+from disctrack.registry.choices import PatientStatus
+from disctrack.registry.views.charts import patient_charts
+from disctrack.registry.views.common import patient_context, site_today
+from disctrack.registry.views.patient_page import (
+    annotate_timepoints,
+    episodes_with_records,
+    timeline,
+    timepoints_with_links,
+    treatment_facts,
+)
+
+
+@login_required
+@require_GET
+def patient_detail(request, registry_id: str):
+    patient = access_patient(request.user, registry_id)
+    context = patient_context(request.user, patient)
+    membership = context["membership"]
+    can_write = allows(membership, WRITE)
+    episodes = list(episodes_with_records(patient))
+    for episode in episodes:
+        for treatment in episode.treatments.all():
+            treatment.facts = treatment_facts(treatment)
+    today = site_today(patient.site)
+    timepoints = annotate_timepoints(timepoints_with_links(patient), today, can_write)
+    if context["identity"]:
+        context["age"] = context["identity"].age_on(today)
+    context.update({
+        "episodes": episodes,
+        "timepoints": timepoints,
+        "timeline": timeline(patient, episodes, timepoints),
+        "charts": patient_charts(timepoints),
+        "can_write": can_write,
+        "can_adjudicate": allows(membership, ADJUDICATE),
+        "can_manage": allows(membership, MANAGE),
+        "can_record_event": can_write and patient.status != PatientStatus.DEAD,
+    })
+    return render(request, "registry/patient_detail.html", context)
