@@ -1,0 +1,1 @@
+"""Pages of the surveys app: the patient's questionnaire (no log-in) and staff entry."""
