@@ -1,0 +1,241 @@
+"""Synthetic registry cohorts with a known truth, for tests, benchmarks and demos.
+
+Every patient gets potential outcomes under every treatment from shared noise, so the
+truth of each estimand (success rate per treatment at a time point among the patients due
+there, average treatment effects) is known exactly for the simulated sample.
+
+Mechanisms, each switchable:
+
+* confounding by indication: worse baseline ODI, Pfirrmann grade, Modic change and more
+  levels make fusion more likely and conservative care less likely; the same variables
+  lower the expected improvement, so crude comparisons are biased;
+* informative drop-out: the chance of missing a questionnaire rises with the patient's
+  last observed ODI (missing at random given earlier scores, so MI and response
+  weighting can recover the truth while completers look too good);
+* subsequent surgery: more likely after a poor response, counted as failure.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.special import expit
+
+from .cohort import DAYS_PER_MONTH
+from .frames import TREATMENTS
+
+TIMEPOINTS = {"m3": 3.0, "m6": 6.0, "m12": 12.0, "m24": 24.0, "m36": 36.0}
+AS_OF = pd.Timestamp("2025-06-30")
+PLATEAU = {"conservative": 18.0, "prp": 28.0, "bmc": 34.0, "msc": 38.0, "other_biologic": 30.0,
+           "fusion": 42.0, "disc_replacement": 44.0}
+PFIRRMANN_SLOPE = {"conservative": -3.0, "prp": -8.0, "bmc": -8.0, "msc": -7.0,
+                   "other_biologic": -8.0, "fusion": 3.0, "disc_replacement": -4.0}
+SURGERY_RATE = {"conservative": 0.006, "prp": 0.005, "bmc": 0.0045, "msc": 0.0045,
+                "other_biologic": 0.005, "fusion": 0.002, "disc_replacement": 0.002}
+COMPLICATION_RATE = {"biologic": 0.06, "fusion": 0.25, "disc_replacement": 0.2, "conservative": 0.01}
+CATEGORIES = ("infection", "dural_tear", "neurological", "procedural_pain", "vte", "other")
+
+
+def _case_mix(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    age = np.clip(rng.normal(45, 11, n), 18, 85)
+    bodi = np.clip(rng.normal(47, 13, n), 12, 92)
+    pfirrmann = np.clip(np.round(rng.normal(3.6, 0.8, n)), 2, 5)
+    return pd.DataFrame({
+        "age": age, "sex": rng.choice(["female", "male", "other"], n, p=[0.52, 0.47, 0.01]),
+        "bmi": np.clip(rng.normal(27.5, 4.5, n), 17, 50), "smoker": rng.random(n) < 0.22,
+        "symptom_months": np.round(rng.lognormal(3.0, 0.6, n), 1), "true_odi": bodi,
+        "baseline_nrs_back": np.clip(np.round(1.5 + bodi / 11 + rng.normal(0, 1.1, n)), 0, 10),
+        "baseline_nrs_leg": np.clip(np.round(rng.normal(3.5, 2, n)), 0, 10),
+        "pfirrmann_max": pfirrmann, "modic": rng.choice([0, 1, 2, 3], n, p=[0.55, 0.3, 0.12, 0.03]),
+        "n_levels": rng.choice([1, 2, 3], n, p=[0.6, 0.3, 0.1]), "prior_surgery": rng.random(n) < 0.15,
+        "working": rng.random(n) < 0.6, "opioid_use": rng.random(n) < 0.3,
+    })
+
+
+def _assign(rng: np.random.Generator, x: pd.DataFrame, confounding: bool) -> tuple[np.ndarray, np.ndarray]:
+    n = len(x)
+    c = 1.0 if confounding else 0.0
+    sev = (x["true_odi"] - 47) / 13 + (x["pfirrmann_max"] - 3.6) / 0.8 + 0.6 * x["modic"] + 0.5 * (x["n_levels"] - 1)
+    logits = np.column_stack([
+        np.zeros(n),
+        -0.8 + c * (0.9 * sev - 0.02 * (x["age"] - 45)),
+        -2.0 + c * (0.3 * sev - 0.05 * (x["age"] - 45)),
+        0.2 - c * 0.8 * sev,
+    ])
+    classes = np.array(["biologic", "fusion", "disc_replacement", "conservative"])
+    cls = classes[_draw(rng, logits)]
+    kinds = np.array(["msc", "bmc", "prp", "other_biologic"])
+    bio = np.column_stack([np.zeros(n), np.full(n, 0.2), 0.3 - c * 0.5 * sev, np.full(n, -2.5)])
+    would_be = kinds[_draw(rng, bio)]
+    return np.where(cls == "biologic", would_be, cls), would_be
+
+
+def _draw(rng: np.random.Generator, logits: np.ndarray) -> np.ndarray:
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    cum = np.cumsum(p / p.sum(axis=1, keepdims=True), axis=1)
+    return (rng.random(len(logits))[:, None] > cum).sum(axis=1)
+
+
+def _plateau(x: pd.DataFrame, treatment: str, site_effect: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    return (PLATEAU[treatment] + PFIRRMANN_SLOPE[treatment] * (x["pfirrmann_max"].to_numpy() - 3.6)
+            - 0.25 * (x["true_odi"].to_numpy() - 47) - 5 * x["smoker"].to_numpy()
+            - 6 * x["opioid_use"].to_numpy() - 0.15 * (x["age"].to_numpy() - 45) - 2.5 * x["modic"].to_numpy()
+            + site_effect + noise)
+
+
+def _odi(bodi, plateau, months, surgery_months, tp_noise, post_noise) -> np.ndarray:
+    pct = plateau * (1 - np.exp(-months / 2.5))
+    pct = np.where(surgery_months <= months, 35 + post_noise, pct)
+    return np.round(np.clip(bodi * (1 - pct / 100) + tp_noise, 0, 100))
+
+
+def simulate_cohort(n: int, seed: int, *, confounding: bool = True, informative_dropout: bool = True,
+                    surgery: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+    """Simulate ``n`` treated patients with their follow-ups and complications.
+
+    Returns
+    -------
+    patients, followups, complications : DataFrame
+        Frames following :mod:`disctrack.outcomes.frames`.
+    truth : dict
+        ``success``, ``responder`` and ``odi_change`` per time point and group (treatment
+        and treatment class) over the patients due there, from the complete data; ``ate``
+        with ``success`` and ``odi_change`` differences "a - b" at m12 for class pairs
+        (all due patients) and biologic-type pairs (due biologic patients).
+    """
+    if n < 1:
+        raise ValueError("n must be a positive number of patients")
+    rng = np.random.default_rng(seed)
+    x = _case_mix(rng, n)
+    treatment, would_be = _assign(rng, x, confounding)
+    sites = rng.choice([f"S{i:02d}" for i in range(1, 9)], n, p=[.25, .2, .15, .1, .1, .08, .07, .05])
+    site_effect = pd.Series(rng.normal(0, 3, 8), index=[f"S{i:02d}" for i in range(1, 9)])[sites].to_numpy()
+    physician = np.char.add(sites.astype(str), np.char.add("-D", rng.integers(1, 4, n).astype(str)))
+    noise, post_noise, u_surg = rng.normal(0, 22, n), rng.normal(0, 12, n), rng.random(n)
+    tp_noise = {tp: rng.normal(0, 5, n) for tp in TIMEPOINTS}
+    start = AS_OF - pd.to_timedelta(rng.uniform(2, 60, n) * DAYS_PER_MONTH, unit="D").round("D")
+    death = rng.exponential(1 / 0.0005, n)
+    withdraw = rng.exponential(1 / 0.0012, n)
+    horizon = np.minimum.reduce([(AS_OF - start).days / DAYS_PER_MONTH, death, withdraw])
+    bodi = np.round(x["true_odi"].to_numpy() / 2) * 2
+    potential: dict[str, dict[str, np.ndarray]] = {}
+    for t in TREATMENTS:
+        plateau = _plateau(x, t, site_effect, noise)
+        rate = SURGERY_RATE[t] * np.where(plateau < 15, 4.0, 1.0) if surgery else np.zeros(n)
+        t_surg = -np.log(u_surg) / np.maximum(rate, 1e-12)
+        odi = {tp: _odi(bodi, plateau, mo, t_surg, tp_noise[tp], post_noise) for tp, mo in TIMEPOINTS.items()}
+        potential[t] = {"t_surg": t_surg, **odi}
+    own = {k: np.choose(pd.Categorical(treatment, categories=list(TREATMENTS)).codes,
+                        [potential[t][k] for t in TREATMENTS]) for k in potential["msc"]}
+    patients = _patients_frame(x, rng, treatment, sites, physician, start, own["t_surg"], death, withdraw, horizon)
+    followups = _followups(rng, patients, own, bodi, informative_dropout)
+    complications = _complications(rng, patients)
+    truth = _truth(patients, followups, potential, treatment, would_be, bodi)
+    return patients, followups, complications, truth
+
+
+def _date(start: pd.Series, months: np.ndarray) -> pd.Series:
+    return start + pd.to_timedelta(np.where(np.isfinite(months), months, np.nan) * DAYS_PER_MONTH, unit="D").round("D")
+
+
+def _patients_frame(x, rng, treatment, sites, physician, start, t_surg, death, withdraw, horizon) -> pd.DataFrame:
+    n = len(x)
+    surg = np.where(t_surg <= horizon, t_surg, np.nan)
+    dead = np.where(death <= horizon, death, np.nan)
+    wd = np.where((withdraw <= horizon) & np.isnan(dead), withdraw, np.nan)
+    lost = np.where(rng.random(n) < 0.1, rng.uniform(0, 1, n) * horizon, horizon)
+    contact = np.fmax(np.minimum(lost, horizon), np.nan_to_num(surg, nan=0.0))
+    frame = x.drop(columns="true_odi").assign(
+        baseline_odi=np.where(rng.random(n) < 0.03, np.nan, np.round(x["true_odi"] / 2) * 2),
+        patient_id=[f"P{i:06d}" for i in range(n)], site=sites, physician=physician,
+        treatment=treatment, treatment_class=pd.Series(treatment).map(TREATMENTS).to_numpy(),
+        treatment_date=start.to_numpy(),
+    )
+    frame["pfirrmann_max"] = frame["pfirrmann_max"].where(rng.random(n) > 0.05)
+    for name, months in (("surgery_date", surg), ("death_date", dead), ("withdrawal_date", wd),
+                         ("last_contact_date", contact)):
+        frame[name] = _date(frame["treatment_date"], months)
+    frame["last_contact_date"] = frame["last_contact_date"].fillna(frame["treatment_date"])
+    return frame
+
+
+def _followups(rng, patients, own, bodi, informative) -> pd.DataFrame:
+    n = len(patients)
+    start = patients["treatment_date"]
+    months_dead = ((patients["death_date"] - start).dt.days / DAYS_PER_MONTH).to_numpy()
+    months_wd = ((patients["withdrawal_date"] - start).dt.days / DAYS_PER_MONTH).to_numpy()
+    elapsed = ((AS_OF - start).dt.days / DAYS_PER_MONTH).to_numpy()
+    rows = [pd.DataFrame({"patient_id": patients["patient_id"], "timepoint": "baseline", "months": 0.0,
+                          "status": "answered", "odi": patients["baseline_odi"]})]
+    last = bodi.copy()
+    for tp, mo in TIMEPOINTS.items():
+        window = 1.0 if mo < 12 else 2.0
+        p_miss = expit(-1.4 + 0.12 * (last - 40)) if informative else np.full(n, 0.3)
+        answered = rng.random(n) >= p_miss
+        status = np.select([mo > elapsed, mo + window > elapsed, months_dead <= mo, months_wd <= mo, answered],
+                           ["not_due", "pending", "dead", "withdrawn", "answered"], "missed")
+        odi = own[tp]
+        last = np.where(status == "answered", odi, last)
+        rows.append(pd.DataFrame({"patient_id": patients["patient_id"], "timepoint": tp, "months": mo,
+                                  "status": status, "odi": np.where(status == "answered", odi, np.nan)}))
+    out = pd.concat(rows, ignore_index=True)
+    ratio = (out["odi"] / out["patient_id"].map(dict(zip(patients["patient_id"], bodi, strict=True))))
+    base_nrs = out["patient_id"].map(dict(zip(patients["patient_id"], patients["baseline_nrs_back"], strict=True)))
+    noise = rng.normal(0, 0.8, len(out))
+    out["nrs_back"] = np.where(out["timepoint"] == "baseline", base_nrs,
+                               np.clip(np.round(base_nrs * ratio + noise), 0, 10))
+    out["nrs_leg"] = np.clip(np.round(out["nrs_back"] * 0.6 + noise), 0, 10)
+    out["eq5d_index_us"] = np.clip(0.35 + 0.006 * (100 - out["odi"]), -0.5, 1)
+    out["pgic"] = np.where(out["timepoint"] == "baseline", np.nan, np.clip(np.round(1 + 6 * ratio), 1, 7))
+    out["channel"] = np.where(out["status"] == "answered", rng.choice(["web", "paper", "phone", "staff"], len(out)), None)
+    return out
+
+
+def _complications(rng, patients) -> pd.DataFrame:
+    counts = rng.poisson(patients["treatment_class"].map(COMPLICATION_RATE).to_numpy())
+    idx = np.repeat(np.arange(len(patients)), counts)
+    k = len(idx)
+    return pd.DataFrame({
+        "patient_id": patients["patient_id"].to_numpy()[idx],
+        "category": rng.choice(CATEGORIES, k),
+        "severity": rng.choice(["mild", "moderate", "severe", "life_threatening", "fatal"], k,
+                               p=[0.55, 0.3, 0.12, 0.025, 0.005]),
+        "related": rng.choice(["unrelated", "unlikely", "possible", "probable", "definite"], k),
+        "date": patients["treatment_date"].to_numpy()[idx] + pd.to_timedelta(rng.integers(0, 90, k), unit="D"),
+    })
+
+
+def _truth(patients, followups, potential, treatment, would_be, bodi) -> dict:
+    status = followups.pivot(index="patient_id", columns="timepoint", values="status").loc[patients["patient_id"]]
+    groups = {"treatment": treatment, "treatment_class": patients["treatment_class"].to_numpy()}
+    truth: dict = {"primary_timepoint": "m12", "success": {}, "responder": {}, "odi_change": {}, "ate": {}}
+
+    def outcomes(t: str, tp: str) -> dict[str, np.ndarray]:
+        odi, surg = potential[t][tp], potential[t]["t_surg"] <= TIMEPOINTS[tp]
+        gain = bodi - odi
+        return {"success": np.where(surg, 0.0, gain / bodi >= 0.30),
+                "responder": np.where(surg, 0.0, (gain >= 10) | (gain / bodi >= 0.30)),
+                "odi_change": odi - bodi}
+
+    for tp in TIMEPOINTS:
+        due = status[tp].isin(["answered", "missed"]).to_numpy()
+        own = {k: np.select([treatment == t for t in TREATMENTS], [outcomes(t, tp)[k] for t in TREATMENTS])
+               for k in ("success", "responder", "odi_change")}
+        for k, values in own.items():
+            frame = pd.DataFrame({"v": values[due], **{lv: g[due] for lv, g in groups.items()}})
+            truth[k][tp] = {g: float(v) for lv in groups for g, v in frame.groupby(lv)["v"].mean().items()}
+    due = status["m12"].isin(["answered", "missed"]).to_numpy()
+    bio_pot = {k: np.select([would_be == t for t in ("msc", "bmc", "prp", "other_biologic")],
+                            [outcomes(t, "m12")[k] for t in ("msc", "bmc", "prp", "other_biologic")])
+               for k in ("success", "odi_change")}
+    per_class = {"biologic": bio_pot, **{c: outcomes(c, "m12") for c in ("fusion", "disc_replacement", "conservative")}}
+    is_bio = due & (patients["treatment_class"].to_numpy() == "biologic")
+    for k in ("success", "odi_change"):
+        ate = {}
+        for pairs, pot, rows in ((list(per_class), per_class, due), (["msc", "bmc", "prp"], None, is_bio)):
+            pot = pot or {t: outcomes(t, "m12") for t in pairs}
+            for i, a in enumerate(pairs):
+                for b in pairs[i + 1:]:
+                    ate[f"{a} - {b}"] = float(np.mean(pot[a][k][rows] - pot[b][k][rows]))
+        truth["ate"][k] = ate
+    return truth
