@@ -1,0 +1,100 @@
+"""The ``followups`` frame: one row per expected time point, scores from current responses.
+
+The current response of an instrument at a time point is its highest submitted version (a
+correction is a new version; drafts never count).
+
+Registry statuses are mapped to the outcome package's as of a date, because a time point
+stays ``pending`` in the registry until the worker closes it:
+
+* ``pending`` whose window closed before ``as_of`` is ``missed`` (due, unanswered);
+  whose window is open is ``pending``; not open yet, ``not_due``.
+* ``stopped`` (the protocol stopped follow-up, e.g. after a subsequent surgery) is mapped by
+  its window in the same way: the patient stays in the denominator once the time point is
+  due, and a surgery by then is a known failure rather than a reason to drop out.
+* ``withdrawn`` or ``dead`` on a time point whose window had closed before the death or
+  withdrawal is ``missed``: recording the event closes every still-pending time point,
+  including ones that were due and never answered.
+* ``answered`` and ``missed`` are kept.
+
+Channels: ``clinic`` (staff entered it on a tablet in clinic) becomes ``staff``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+from django.db.models import QuerySet
+
+from disctrack.followup.models import Channel, TimePoint, TimePointStatus
+from disctrack.outcomes.frames import FOLLOWUP_COLUMNS
+from disctrack.registry.models import Treatment
+from disctrack.surveys.models import Response, ResponseStatus
+
+SCORE_KEYS = {"odi": ("odi",), "nrs_pain": ("nrs_back", "nrs_leg"),
+              "eq5d5l": ("eq5d_index_us",), "pgic": ("pgic",)}
+SCORES = tuple(key for keys in SCORE_KEYS.values() for key in keys)
+BASELINE_SCORES = ("odi", "nrs_back", "nrs_leg")
+CHANNELS = {Channel.WEB: "web", Channel.PAPER: "paper", Channel.PHONE: "phone", Channel.CLINIC: "staff"}
+OPEN_STATUSES = (TimePointStatus.PENDING, TimePointStatus.STOPPED)
+ENDED_STATUSES = (TimePointStatus.DEAD, TimePointStatus.WITHDRAWN)
+TIMEPOINT_FIELDS = ("id", "treatment_id", "code", "months", "status", "channel",
+                    "opens_on", "closes_on", "answered_at")
+
+
+def followup_frame(index: QuerySet[Treatment], base: pd.DataFrame, ends: pd.DataFrame,
+                   as_of: date) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
+    """The followups frame of the index treatments in ``base``.
+
+    ``ends`` holds ``death_date`` and ``withdrawal_date`` by treatment id.
+
+    Also returns, keyed by treatment id, the baseline scores (``baseline_odi``, ...) and
+    the date of the latest answered time point (a contact with the patient).
+    """
+    rows = TimePoint.objects.filter(treatment__in=index).values_list(*TIMEPOINT_FIELDS)
+    tps = pd.DataFrame.from_records(list(rows), columns=TIMEPOINT_FIELDS)
+    tps = tps.merge(base[["treatment_id", "patient_id"]], on="treatment_id", how="inner")
+    ended = ends.min(axis=1).reindex(tps["treatment_id"]).to_numpy()
+    tps["status"] = _status(tps, ended, as_of)
+    answered = tps["status"] == "answered"
+    tps["channel"] = tps["channel"].map(CHANNELS).where(answered, None)
+    tps["answered_on"] = pd.to_datetime(tps["answered_at"], utc=True).dt.tz_localize(None).dt.normalize()
+    tps = tps.merge(_current_scores(index), left_on="id", right_index=True, how="left")
+    for name in SCORES:
+        tps[name] = tps[name].astype(float).where(answered)
+    tps = tps.rename(columns={"code": "timepoint"}).assign(months=tps["months"].astype(float))
+    baseline = tps.loc[tps["timepoint"] == "baseline", ["treatment_id", *BASELINE_SCORES]]
+    baseline = baseline.rename(columns={name: f"baseline_{name}" for name in BASELINE_SCORES})
+    answered_on = tps[answered].groupby("treatment_id")["answered_on"].max()
+    followups = tps[[c.name for c in FOLLOWUP_COLUMNS]].reset_index(drop=True)
+    return followups, baseline, answered_on
+
+
+def _status(tps: pd.DataFrame, ended: np.ndarray, as_of: date) -> pd.Series:
+    closes = pd.to_datetime(tps["closes_on"]).to_numpy()
+    opens = pd.to_datetime(tps["opens_on"]).to_numpy()
+    today = np.datetime64(as_of)
+    still_open = tps["status"].isin(OPEN_STATUSES).to_numpy()
+    closed_by_event = tps["status"].isin(ENDED_STATUSES).to_numpy()
+    return pd.Series(np.select(
+        [still_open & (closes < today), still_open & (opens <= today), still_open,
+         closed_by_event & (closes < ended)],
+        ["missed", "pending", "not_due", "missed"], tps["status"].astype(str)), index=tps.index)
+
+
+def _current_scores(index: QuerySet[Treatment]) -> pd.DataFrame:
+    """Scores per time point id from the highest submitted version of each instrument.
+
+    One query per instrument, each reading only its own score keys: a large registry has
+    millions of responses, and most columns of a combined query would be empty.
+    """
+    parts = []
+    for instrument, keys in SCORE_KEYS.items():
+        rows = (Response.objects.filter(timepoint__treatment__in=index, status=ResponseStatus.SUBMITTED,
+                                        instrument=instrument)
+                .values_list("timepoint_id", "version", *(f"scores__{key}" for key in keys)))
+        frame = pd.DataFrame.from_records(list(rows), columns=["id", "version", *keys])
+        current = frame.sort_values("version").drop_duplicates("id", keep="last").set_index("id")
+        parts.append(current[list(keys)].apply(pd.to_numeric, errors="coerce"))
+    return pd.concat(parts, axis=1)

@@ -1,0 +1,48 @@
+"""The staff outcome report page (any role at a site, analysts and read-only included)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from disctrack.outcomes import load_definitions
+from disctrack.reports import presentation
+from disctrack.reports.analysis import PAGE
+from disctrack.reports.service import get_report
+from disctrack.reports.views.selection import Filters, read_filters
+
+
+def report_context(payload: dict[str, Any], filters: Filters) -> dict[str, Any]:
+    """Everything the page and the PDF show, from a stored payload."""
+    report = payload["report"]
+    return {
+        "report": report,
+        "figures": payload["figures"],
+        "filters": filters,
+        "groups": presentation.group_rows(report, filters.by, filters.timepoint),
+        "survival": presentation.survival_rows(report),
+        "complications": presentation.complication_rows(report),
+        "complication_details": presentation.complication_rows(report, ("category", "severity")),
+        "comparison": presentation.comparison(report, "by_class"),
+        "comparison_biologic": presentation.comparison(report, "by_biologic"),
+        "tipping": presentation.tipping_rows(report),
+        "funnel_sites": presentation.funnel_rows(report, "site"),
+        "funnel_physicians": presentation.funnel_rows(report, "physician"),
+        "candidacy": presentation.candidacy_rows(report),
+        "full_settings": full_settings(),
+    }
+
+
+def full_settings() -> dict[str, int]:
+    """What `disctrack outcomes` uses, for pages that state they compute with less."""
+    defs = load_definitions()
+    return {"n_imputations": defs.n_imputations, "n_bootstrap": defs.n_bootstrap}
+
+
+@login_required
+def overview(request):
+    filters = read_filters(request)
+    payload = get_report(filters.selection, profile=PAGE)
+    return render(request, "reports/overview.html", report_context(payload, filters))
