@@ -78,3 +78,11 @@ def test_headline_style_rate_columns_are_withheld_with_small_denominator():
 def test_counts_keyed_by_label_get_complementary_suppression():
     public = suppress_small_cells({"cohort": {"n_by_treatment": {"msc": 40, "bmc": 25, "prp": 4, "fusion": 0}}})
     assert public["cohort"]["n_by_treatment"] == {"msc": 40, "bmc": None, "prp": None, "fusion": 0}
+
+
+def test_a_zero_sibling_is_suppressed_when_it_is_the_only_complement():
+    """Found by the property test: with siblings 0 and 1, a shown total minus the 0 reveals the 1."""
+    rows = [{"level": "treatment", "timepoint": "m12", "group": g, "n_due": n} for g, n in (("msc", 0), ("bmc", 1))]
+    assert [r["n_due"] for r in suppress_small_cells({"t": rows})["t"]] == [None, None]
+    public = suppress_small_cells({"cohort": {"n_by_treatment": {"msc": 0, "bmc": 3}}})
+    assert public["cohort"]["n_by_treatment"] == {"msc": None, "bmc": None}

@@ -16,7 +16,9 @@ Rules, applied to every table (a list of records) anywhere in the report diction
 5. Complementary suppression across records: records that differ only in their label
    (``group``, ``unit`` or ``value``) are siblings whose counts may add up to a shown
    total (treatments within a class, severities within a group). When exactly one
-   sibling's count is suppressed, the smallest other non-zero sibling count is too.
+   sibling's count is suppressed, the smallest other non-zero sibling count is too; when
+   every other sibling is zero, a zero is suppressed instead (a published total minus
+   the zeros would otherwise give the hidden count away).
 
 Free-standing counts in a mapping (the cohort summary) follow rules 1 to 4, and counts
 keyed by label in an ``n_by_*`` mapping follow rules 1 and 5. Candidacy
@@ -118,9 +120,9 @@ def _suppress_table(rows: list[dict], min_cell: int) -> None:
         for field in fields:
             if sum(1 for r in group if field in hidden[id(r)]) != 1:
                 continue
-            shown = [r for r in group if _is_count(field, r.get(field)) and r[field] > 0]
+            shown = [r for r in group if _is_count(field, r.get(field))]
             if shown:
-                target = min(shown, key=lambda r: r[field])
+                target = min(shown, key=lambda r: (r[field] == 0, r[field]))
                 target[field] = None
                 hidden[id(target)].append(field)
                 reason = f"suppressed so that a count below {min_cell} cannot be derived"
@@ -133,9 +135,9 @@ def _suppress_mapping(counts: dict, min_cell: int) -> None:
     hidden = [k for k, v in counts.items() if _small(v, min_cell)]
     for key in hidden:
         counts[key] = None
-    shown = [(v, k) for k, v in counts.items() if v is not None and v > 0]
+    shown = [(v == 0, v, k) for k, v in counts.items() if v is not None]
     if len(hidden) == 1 and shown:
-        counts[min(shown)[1]] = None
+        counts[min(shown)[2]] = None
 
 
 def _walk(node: Any, min_cell: int) -> None:
