@@ -40,3 +40,11 @@ def test_an_estimate_reads_in_tenths_with_its_range(client_for, cohort, personas
     assert ("Of patients like you, about <strong>6 in 10</strong> did well with <strong>lumbar fusion</strong>"
             " (plausible range 4 to 8 in 10); based on 37 similar patients.") in " ".join(page.split())
     assert "only 4 similar patients treated with msc" in page
+
+
+def test_the_patient_page_loads_the_candidacy_fragment_and_links_its_page(client_for, cohort, personas):
+    patient = cohort[0]
+    page = client_for(personas.coordinator).get(reverse("patient-detail", args=[patient.registry_id]))
+    assert page.status_code == 200
+    assert f'data-src="{url(patient)}?fragment=1"' in page.content.decode()
+    assert f'<a href="{url(patient)}">Open on its own page</a>' in page.content.decode()

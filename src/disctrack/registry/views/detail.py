@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from disctrack.registry.access import ADJUDICATE, MANAGE, WRITE, access_patient, allows
 from disctrack.registry.choices import PatientStatus
 from disctrack.registry.views.charts import patient_charts
-from disctrack.registry.views.common import patient_context, site_today
+from disctrack.registry.views.common import optional_url, patient_context, site_today
 from disctrack.registry.views.patient_page import (
     annotate_timepoints,
     episodes_with_records,
@@ -43,5 +43,6 @@ def patient_detail(request, registry_id: str):
         "can_adjudicate": allows(membership, ADJUDICATE),
         "can_manage": allows(membership, MANAGE),
         "can_record_event": can_write and patient.status != PatientStatus.DEAD,
+        "candidacy_url": optional_url("candidacy", patient.registry_id),
     })
     return render(request, "registry/patient_detail.html", context)
