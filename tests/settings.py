@@ -15,3 +15,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests compute reports in the request; tests/reports/test_freshness.py covers the background path.
+REPORTS_IN_BACKGROUND = False

@@ -101,6 +101,8 @@ X_FRAME_OPTIONS = "DENY"
 LOGIN_FAILURE_LIMIT = config.env_int("DISCTRACK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
 LOGIN_LOCKOUT_MINUTES = config.env_int("DISCTRACK_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 SURVEY_LINK_DAYS = config.env_int("DISCTRACK_SURVEY_LINK_DAYS", 45, minimum=1)
+# Pages serve the last stored report while a thread computes the current one (see reports.service).
+REPORTS_IN_BACKGROUND = config.env_bool("DISCTRACK_REPORTS_IN_BACKGROUND", True)
 SURVEY_GUESS_LIMIT = config.env_int("DISCTRACK_SURVEY_GUESS_LIMIT", 20, minimum=1)
 
 LANGUAGE_CODE = "en"

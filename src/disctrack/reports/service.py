@@ -1,20 +1,27 @@
 """Computed reports for a selection of sites, kept in the database until the data change.
 
 The payload every page, PDF and JSON view renders from is a plain dict: the report JSON
-(``analysis.Analysis.to_dict``), the figures as SVG, when and for what it was computed.
+(``analysis.Analysis.to_dict``), the figures as SVG, when and for what it was computed, and
+its ``freshness``. A full analysis takes tens of seconds, longer than a page view may, so
+pages show the last stored report while a background thread computes the current one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from importlib.metadata import version
 from typing import Any
 
-from django.db.models import Max
+from django.conf import settings
+from django.db import connections
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from disctrack.outcomes import load_definitions
@@ -22,12 +29,15 @@ from disctrack.registry.models import AuditEntry, Physician, Site
 from disctrack.reports.analysis import PAGE, SECTIONS, Profile, analyse
 from disctrack.reports.charts import report_images
 from disctrack.reports.frames import build_frames
-from disctrack.reports.models import ReportSnapshot
+from disctrack.reports.models import ReportComputation, ReportSnapshot
 
 KEEP_SNAPSHOTS = 50
 # Part of every snapshot key: change it when the payload's content changes, so that reports
 # stored by an earlier release are computed afresh.
 PAYLOAD_FORMAT = 2
+# Longer than any report takes; a computation killed with its process is retried after it.
+COMPUTATION_LEASE = timedelta(minutes=15)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,32 +58,112 @@ def data_version(site_ids: tuple[int, ...]) -> int:
     return AuditEntry.objects.filter(site_id__in=site_ids).aggregate(last=Max("id"))["last"] or 0
 
 
-def snapshot_key(selection: Selection, *, profile: Profile, seed: int, as_of: date,
-                 sections: tuple[str, ...], figures: bool) -> str:
+def report_scope(selection: Selection, *, profile: Profile, seed: int, sections: tuple[str, ...],
+                 figures: bool) -> str:
+    """What a report is of, whatever the day and the data: its snapshots replace each other."""
     parts = {"format": PAYLOAD_FORMAT, "release": version("disctrack"),
              "selection": asdict(selection), "profile": asdict(profile), "seed": seed,
-             "as_of": as_of.isoformat(), "sections": sorted(sections), "figures": figures,
-             "definitions": load_definitions().sha256, "data": data_version(selection.site_ids)}
+             "sections": sorted(sections), "figures": figures, "definitions": load_definitions().sha256}
+    return _digest(parts)
+
+
+def snapshot_key(scope: str, *, as_of: date, data: int) -> str:
+    return _digest({"scope": scope, "as_of": as_of.isoformat(), "data": data})
+
+
+def _digest(parts: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+class ReportPending(Exception):
+    """No report of this kind is stored yet; one is being computed in the background."""
+
+    def __init__(self, last_error: str = ""):
+        super().__init__("the report is being computed")
+        self.last_error = last_error
 
 
 def get_report(selection: Selection, *, profile: Profile = PAGE, seed: int = 0,
                as_of: date | None = None, sections: tuple[str, ...] = SECTIONS,
-               figures: bool = True) -> dict[str, Any]:
-    """The stored payload for this selection and data version, computing it if needed."""
+               figures: bool = True, background: bool | None = None) -> dict[str, Any]:
+    """The stored payload for this selection and data version, computing it if needed.
+
+    In the background (the web's default, ``DISCTRACK_REPORTS_IN_BACKGROUND``) an out-of-date
+    report is returned at once, its ``freshness`` saying so, while one thread computes the
+    current one; with nothing stored yet, ReportPending is raised. Otherwise the report is
+    computed here and now.
+    """
     as_of = as_of or timezone.now().date()
-    key = snapshot_key(selection, profile=profile, seed=seed, as_of=as_of, sections=sections, figures=figures)
-    stored = ReportSnapshot.objects.filter(key=key).values_list("payload", flat=True).first()
+    scope = report_scope(selection, profile=profile, seed=seed, sections=sections, figures=figures)
+    key = snapshot_key(scope, as_of=as_of, data=data_version(selection.site_ids))
+    stored = ReportSnapshot.objects.filter(key=key).values_list("payload", "created_at").first()
     if stored is not None:
-        return stored
+        return _with_freshness(*stored, current=True)
+
+    def compute() -> dict[str, Any]:
+        return _compute_and_store(selection, scope, profile=profile, seed=seed, as_of=as_of,
+                                  sections=sections, figures=figures)
+
+    if not (settings.REPORTS_IN_BACKGROUND if background is None else background):
+        return _with_freshness(compute(), timezone.now(), current=True)
+    in_background(scope, compute)
+    latest = (ReportSnapshot.objects.filter(scope=scope).order_by("-created_at")
+              .values_list("payload", "created_at", "key").first())
+    if latest is None:
+        raise ReportPending(ReportComputation.objects.filter(scope=scope)
+                            .values_list("last_error", flat=True).first() or "")
+    payload, computed_at, latest_key = latest
+    return _with_freshness(payload, computed_at, current=latest_key == key)
+
+
+def _with_freshness(payload: dict[str, Any], computed_at: datetime, *, current: bool) -> dict[str, Any]:
+    payload["freshness"] = {"current": current, "computed_at": computed_at.isoformat()}
+    return payload
+
+
+def _compute_and_store(selection: Selection, scope: str, *, profile: Profile, seed: int, as_of: date,
+                       sections: tuple[str, ...], figures: bool) -> dict[str, Any]:
+    # Read the data version first: a change made while computing leaves this snapshot stale.
+    key = snapshot_key(scope, as_of=as_of, data=data_version(selection.site_ids))
     started = time.monotonic()
     payload = compute_payload(selection, profile=profile, seed=seed, as_of=as_of, sections=sections,
                               figures=figures)
     ReportSnapshot.objects.get_or_create(key=key, defaults={
-        "payload": payload, "created_at": timezone.now(), "seconds": time.monotonic() - started})
+        "scope": scope, "payload": payload, "created_at": timezone.now(),
+        "seconds": time.monotonic() - started})
     stale = ReportSnapshot.objects.order_by("-created_at").values_list("id", flat=True)[KEEP_SNAPSHOTS:]
     ReportSnapshot.objects.filter(id__in=list(stale)).delete()
     return payload
+
+
+def in_background(scope: str, compute: Callable[[], object]) -> threading.Thread | None:
+    """Start ``compute`` in a thread unless a computation of this scope holds the lease.
+
+    Returns the thread started, or None when another thread or process is already at it.
+    """
+    now = timezone.now()
+    ReportComputation.objects.get_or_create(scope=scope)
+    claimed = (ReportComputation.objects.filter(scope=scope)
+               .filter(Q(running_since__isnull=True) | Q(running_since__lt=now - COMPUTATION_LEASE))
+               .update(running_since=now))
+    if not claimed:
+        return None
+
+    def run() -> None:
+        error = ""
+        try:
+            compute()
+        except Exception as exc:  # the page says so; the next visit tries again
+            log.exception("computing report %s failed", scope[:12])
+            error = f"{type(exc).__name__}: {exc}"
+        finally:
+            ReportComputation.objects.filter(scope=scope, running_since=now).update(
+                running_since=None, last_error=error)
+            connections.close_all()
+
+    thread = threading.Thread(target=run, name=f"report-{scope[:8]}", daemon=True)
+    thread.start()
+    return thread
 
 
 def compute_payload(selection: Selection, *, profile: Profile, seed: int, as_of: date,

@@ -10,7 +10,8 @@ from django.shortcuts import render
 from disctrack.outcomes import load_definitions
 from disctrack.reports import presentation
 from disctrack.reports.analysis import PAGE
-from disctrack.reports.service import get_report
+from disctrack.reports.service import ReportPending, get_report
+from disctrack.reports.views.pending import pending_page
 from disctrack.reports.views.selection import Filters, read_filters
 
 
@@ -19,6 +20,7 @@ def report_context(payload: dict[str, Any], filters: Filters) -> dict[str, Any]:
     report = payload["report"]
     return {
         "report": report,
+        "freshness": payload.get("freshness"),
         "figures": payload["figures"],
         "filters": filters,
         "groups": presentation.group_rows(report, filters.by, filters.timepoint),
@@ -44,5 +46,8 @@ def full_settings() -> dict[str, int]:
 @login_required
 def overview(request):
     filters = read_filters(request)
-    payload = get_report(filters.selection, profile=PAGE)
+    try:
+        payload = get_report(filters.selection, profile=PAGE)
+    except ReportPending as pending:
+        return pending_page(request, pending)
     return render(request, "reports/overview.html", report_context(payload, filters))

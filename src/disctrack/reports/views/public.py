@@ -8,7 +8,8 @@ from django.shortcuts import render
 from disctrack.registry.models import Site
 from disctrack.reports.analysis import PAGE
 from disctrack.reports.public import PUBLIC_SECTIONS, public_summary
-from disctrack.reports.service import Selection, get_report
+from disctrack.reports.service import ReportPending, Selection, get_report
+from disctrack.reports.views.pending import pending_json, pending_page
 
 
 def registry_summary() -> dict | None:
@@ -17,13 +18,22 @@ def registry_summary() -> dict | None:
         return None
     payload = get_report(Selection.of(s.id for s in sites), profile=PAGE, sections=PUBLIC_SECTIONS,
                          figures=False)
-    return public_summary(payload["report"], {s.code: s.name for s in sites})
+    summary = public_summary(payload["report"], {s.code: s.name for s in sites})
+    summary["current"] = payload["freshness"]["current"]
+    return summary
 
 
 def public_outcomes(request):
-    return render(request, "reports/public.html", {"summary": registry_summary()})
+    try:
+        summary = registry_summary()
+    except ReportPending as pending:
+        return pending_page(request, pending, public=True)
+    return render(request, "reports/public.html", {"summary": summary})
 
 
 def public_outcomes_json(request):
-    summary = registry_summary() or {"treatments": [], "note": "The registry has no sites yet"}
+    try:
+        summary = registry_summary() or {"treatments": [], "note": "The registry has no sites yet"}
+    except ReportPending as pending:
+        return pending_json(pending)
     return JsonResponse(summary, json_dumps_params={"indent": 2, "ensure_ascii": False})
