@@ -27,14 +27,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import socket
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 
+from _support import run_measurement, with_temporary_postgres
 from dateutil.relativedelta import relativedelta
 
 
@@ -155,32 +153,10 @@ def raw_smtp_rate(port: int, messages: int) -> float:
 
 def run_backend(patients: int, mode: str, port: int, database_url: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-followup-") as home:
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "disctrack.settings", "DISCTRACK_HOME": home,
-               "DISCTRACK_EMAIL_URL": f"smtp://127.0.0.1:{port}", "DISCTRACK_SMS_URL": "console:",
-               "DISCTRACK_BASE_URL": "http://127.0.0.1:8000", "DATABASE_URL": database_url}
-        out = subprocess.run([sys.executable, __file__, "--worker", mode, "--patients", str(patients)],
-                             env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(f"benchmark worker failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def with_temporary_postgres(server_url: str, work):
-    """Create a database beside `server_url`'s, run `work(url)`, drop it; None if unreachable."""
-    import psycopg
-
-    name = f"bench_followup_{os.getpid()}"
-    try:
-        admin = psycopg.connect(server_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        print(f"PostgreSQL skipped: cannot connect to {server_url} ({exc})".strip())
-        return None
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            return work(server_url.rsplit("/", 1)[0] + f"/{name}")
-        finally:
-            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        return run_measurement(__file__, [mode, "--patients", str(patients)], {
+            "DJANGO_SETTINGS_MODULE": "disctrack.settings", "DISCTRACK_HOME": home,
+            "DISCTRACK_EMAIL_URL": f"smtp://127.0.0.1:{port}", "DISCTRACK_SMS_URL": "console:",
+            "DISCTRACK_BASE_URL": "http://127.0.0.1:8000", "DATABASE_URL": database_url})
 
 
 def median_run(repeat: int, run) -> dict | None:
@@ -229,7 +205,7 @@ def main() -> None:
         if args.postgres:
             for mode in ("smtp", "null"):
                 row = median_run(args.repeat, lambda m=mode: with_temporary_postgres(
-                    args.postgres, lambda url: run_backend(args.patients, m, port, url)))
+                    args.postgres, lambda url: run_backend(args.patients, m, port, url), "bench_followup"))
                 if row is not None:
                     print_row(row, args.patients)
     finally:

@@ -25,12 +25,11 @@ import json
 import os
 import sqlite3
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
-from urllib.parse import urlparse
+
+from _support import run_measurement, with_temporary_postgres
 
 BASELINE = {
     "odi": {"odi_1": 4, **{f"odi_{i}": 2 for i in range(2, 11)}},
@@ -176,32 +175,10 @@ def _commit_loop(insert, commit, seconds: float) -> float:
 
 
 def run_backend(seconds: float, home: str, database_url: str = "") -> dict:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "disctrack.settings", "DISCTRACK_HOME": home,
-           "DISCTRACK_ALLOWED_HOSTS": "testserver", "DISCTRACK_EMAIL_URL": "console:",
-           "DATABASE_URL": database_url}
-    out = subprocess.run([sys.executable, __file__, "--worker", "--seconds", str(seconds)],
-                         env=env, capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RuntimeError(f"benchmark worker failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def with_temporary_postgres(server_url: str, work):
-    """Create a database beside `server_url`'s, run `work(url)`, drop it; None if unreachable."""
-    import psycopg
-
-    name = f"bench_surveys_{os.getpid()}"
-    try:
-        admin = psycopg.connect(server_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as exc:
-        print(f"PostgreSQL skipped: cannot connect to {server_url} ({exc})".strip())
-        return None
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            return work(urlparse(server_url)._replace(path=f"/{name}").geturl())
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return run_measurement(__file__, ["--seconds", str(seconds)], {
+        "DJANGO_SETTINGS_MODULE": "disctrack.settings", "DISCTRACK_HOME": home,
+        "DISCTRACK_ALLOWED_HOSTS": "testserver", "DISCTRACK_EMAIL_URL": "console:",
+        "DATABASE_URL": database_url})
 
 
 def print_table(rows: list[dict]) -> None:
@@ -245,7 +222,7 @@ def main() -> None:
         pg = with_temporary_postgres(args.postgres, lambda url: (
             run_backend(args.seconds, os.path.join(folder, "pg-home"), url),
             postgres_commit_rate(url, bare_seconds),
-        ))
+        ), "bench_surveys")
         if pg is not None:
             rows += _rows("PostgreSQL", pg[0], pg[1], bare_seconds)
     print_table(rows)
