@@ -6,20 +6,11 @@ answers 403.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from disctrack.followup.models import FollowupTask, SafetyAlert, TimePoint
-from disctrack.registry.access import READ, access_site, allows, membership_at, sites_for
+from disctrack.registry.access import READ, access_site, check_site_access, sites_for
 from disctrack.registry.models import Site
-
-
-def _check(user, site_id: int, need: str) -> None:
-    membership = membership_at(user, site_id)
-    if membership is None:
-        raise Http404("No such record")
-    if not allows(membership, need):
-        raise PermissionDenied(f"Your role at this site does not allow this ({need})")
 
 
 def access_timepoint(user, timepoint_id: int, need: str = READ) -> TimePoint:
@@ -30,7 +21,7 @@ def access_timepoint(user, timepoint_id: int, need: str = READ) -> TimePoint:
     )
     if tp is None:
         raise Http404("No such time point")
-    _check(user, tp.patient.site_id, need)
+    check_site_access(user, tp.patient.site_id, need)
     return tp
 
 
@@ -38,7 +29,7 @@ def access_task(user, task_id: int, need: str = READ) -> FollowupTask:
     task = FollowupTask.objects.select_related("timepoint__patient__site").filter(id=task_id).first()
     if task is None:
         raise Http404("No such task")
-    _check(user, task.timepoint.patient.site_id, need)
+    check_site_access(user, task.timepoint.patient.site_id, need)
     return task
 
 
@@ -50,7 +41,7 @@ def access_alert(user, alert_id: int, need: str = READ) -> SafetyAlert:
     )
     if alert is None:
         raise Http404("No such alert")
-    _check(user, alert.patient.site_id, need)
+    check_site_access(user, alert.patient.site_id, need)
     return alert
 
 

@@ -55,7 +55,8 @@ def membership_at(user, site_id: int) -> Membership | None:
     return memberships(user).get(site_id)
 
 
-def _check(user, site_id: int, need: str) -> None:
+def check_site_access(user, site_id: int, need: str) -> None:
+    """404 unless the user works at the site; 403 if their role there lacks `need`."""
     membership = membership_at(user, site_id)
     if membership is None:
         raise Http404("No such record")
@@ -67,7 +68,7 @@ def access_site(user, code: str, need: str = READ) -> Site:
     site = Site.objects.filter(code=code).first()
     if site is None:
         raise Http404("No such site")
-    _check(user, site.id, need)
+    check_site_access(user, site.id, need)
     return site
 
 
@@ -75,7 +76,7 @@ def access_patient(user, registry_id: str, need: str = READ) -> Patient:
     patient = Patient.objects.select_related("site").filter(registry_id=registry_id).first()
     if patient is None:
         raise Http404("No such patient")
-    _check(user, patient.site_id, need)
+    check_site_access(user, patient.site_id, need)
     return patient
 
 
@@ -83,7 +84,7 @@ def access_episode(user, episode_id: int, need: str = READ) -> Episode:
     episode = Episode.objects.select_related("patient__site").filter(id=episode_id).first()
     if episode is None:
         raise Http404("No such episode")
-    _check(user, episode.patient.site_id, need)
+    check_site_access(user, episode.patient.site_id, need)
     return episode
 
 
@@ -95,7 +96,7 @@ def access_treatment(user, treatment_id: int, need: str = READ) -> Treatment:
     )
     if treatment is None:
         raise Http404("No such treatment")
-    _check(user, treatment.episode.patient.site_id, need)
+    check_site_access(user, treatment.episode.patient.site_id, need)
     return treatment
 
 
@@ -107,7 +108,7 @@ def access_complication(user, complication_id: int, need: str = READ) -> Complic
     )
     if complication is None:
         raise Http404("No such complication")
-    _check(user, complication.episode.patient.site_id, need)
+    check_site_access(user, complication.episode.patient.site_id, need)
     return complication
 
 
