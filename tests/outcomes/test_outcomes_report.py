@@ -1,5 +1,6 @@
 """build_report on a small simulated registry: schema, JSON, figures, candidacy, funnel."""
 
+import copy
 import json
 import math
 import subprocess
@@ -18,6 +19,7 @@ from disctrack.outcomes import (
     simulate_cohort,
     suppress_small_cells,
 )
+from disctrack.outcomes.candidacy import WEAK_AUC
 from disctrack.outcomes.funnel import binomial_limits
 from disctrack.outcomes.plots import calibration_figure, funnel_figure, km_figure, trajectory_figure
 
@@ -87,11 +89,22 @@ def test_candidacy_predicts_and_withholds_with_reasons(report):
     fusion = out["fusion"]
     assert fusion["withheld_reason"] == "" and fusion["interval"][0] <= fusion["probability"] <= fusion["interval"][1]
     assert f"about {round(fusion['probability'] * 10)} in 10" in fusion["text"]
+    assert fusion["auc"] == pytest.approx(perf.loc["fusion", "auc"])
+    assert (fusion["caution"] == "") == (fusion["auc"] >= WEAK_AUC)
     assert out["other_biologic"]["probability"] is None and out["other_biologic"]["withheld_reason"]
     young = report.candidacy.predict({**NEW_PATIENT, "age": 18})["fusion"]
     assert young["probability"] is None and "age 18 outside" in young["withheld_reason"]
     with pytest.raises(ValueError, match="unknown case-mix keys: height"):
         report.candidacy.predict({"height": 180})
+
+
+def test_a_model_no_better_than_chance_says_so_beside_its_estimate(report):
+    weak = copy.copy(report.candidacy)
+    weak.performance = report.candidacy.performance.assign(
+        auc=lambda p: p["auc"].where(p["treatment"] != "fusion", 0.48))
+    fusion = weak.predict(NEW_PATIENT)["fusion"]
+    assert fusion["probability"] is not None and fusion["auc"] == 0.48
+    assert "cannot yet tell which of these patients do better (cross-validated AUC 0.48)" in fusion["caution"]
 
 
 def test_funnel_limits_spiegelhalter_hand_value_and_normal_limit():

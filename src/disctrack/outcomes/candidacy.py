@@ -43,6 +43,10 @@ from .frames import CASE_MIX, PATIENT_COLUMNS, TREATMENTS, check_frames
 from .results import jsonable
 
 _SPEC = {c.name: c for c in PATIENT_COLUMNS}
+# Hosmer, Lemeshow & Sturdivant, Applied Logistic Regression, 3rd ed. (2013), 5.2.4: an
+# AUC of 0.5 is no discrimination and 0.7-0.8 acceptable. Below 0.6 a prediction says
+# little more than the treatment's average, and the reader is told so.
+WEAK_AUC = 0.6
 
 
 def _model():
@@ -72,7 +76,7 @@ class CandidacyResult:
                          "calibration": self.calibration})
 
     def predict(self, new_patient: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        """Per treatment: probability, interval, n_similar, withheld_reason, text."""
+        """Per treatment: probability, interval, n_similar, withheld_reason, text, auc, caution."""
         frame = _patient_frame(new_patient)
         x = self.encoder.transform(frame).to_numpy(dtype=float)
         e = pd.DataFrame(self.propensity.predict_proba(x), columns=self.propensity.classes_)
@@ -82,7 +86,7 @@ class CandidacyResult:
         return out
 
     def _predict_one(self, t: str, frame: pd.DataFrame, x: np.ndarray, e_new: float) -> dict[str, Any]:
-        empty = {"probability": None, "interval": None, "n_similar": 0, "text": ""}
+        empty = {"probability": None, "interval": None, "n_similar": 0, "text": "", "auc": None, "caution": ""}
         if t not in self.models:
             return {**empty, "withheld_reason": f"too few registry patients treated with {t} and followed up"}
         ref = self.reference[t]
@@ -105,8 +109,12 @@ class CandidacyResult:
         text = (f"Of patients like you, about {round(p * 10)} in 10 did well with this treatment "
                 f"(improved by at least {self.definitions.success_percent:g}% on the ODI without further surgery "
                 f"at {self.definitions.primary_timepoint}).")
+        auc = self.performance.set_index("treatment")["auc"].get(t)
+        weak = auc is None or not auc >= WEAK_AUC
+        caution = (f"the registry cannot yet tell which of these patients do better (cross-validated AUC "
+                   f"{auc:.2f}), so this is close to the average for {t}") if weak else ""
         return {"probability": p, "interval": interval, "n_similar": n_similar, "withheld_reason": "",
-                "text": text}
+                "text": text, "auc": None if auc is None or np.isnan(auc) else float(auc), "caution": caution}
 
 
 def _patient_frame(new_patient: dict[str, Any]) -> pd.DataFrame:

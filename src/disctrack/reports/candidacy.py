@@ -96,5 +96,6 @@ def estimates(model: CandidacyResult, patient: Patient) -> list[dict[str, Any]]:
             "low_in_ten": None if interval[0] is None else round(interval[0] * 10),
             "high_in_ten": None if interval[1] is None else round(interval[1] * 10),
             "n_similar": p["n_similar"], "withheld_reason": p.get("withheld_reason", ""),
+            "caution": p.get("caution", ""),
         })
     return sorted(rows, key=lambda r: (r["in_ten"] is None, r["label"]))
