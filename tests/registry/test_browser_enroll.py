@@ -78,12 +78,15 @@ def test_enroll_record_a_treatment_and_read_the_patient_page(live_server, transa
         assert "Enrolled as DT-" in page.locator(".messages").inner_text()
         _record_msc(page, personas.physician_a.name)
         page.wait_for_selector(".messages")
+        # The candidacy section replaces its placeholder once fetched: one patient is too few.
+        page.wait_for_selector("#candidacy .withheld")
         text = page.locator("main").inner_text()
         browser.close()
     assert "Index treatment recorded" in text
     assert "Ana Synthetic" in text
     assert "MSC dose (million cells per level)\n23" in text
     assert "Baseline" in text and "5 years" in text
+    assert "Not available: the registry needs patients given at least two different treatments." in text
     patient = Patient.objects.get()
     treatment = patient.episodes.get().treatments.get()
     assert (treatment.kind, treatment.role, treatment.levels) == ("msc", "index", ["L4-L5"])
