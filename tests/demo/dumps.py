@@ -26,7 +26,7 @@ from disctrack.surveys.models import Response
 TODAY = date(2026, 6, 30)
 
 # Stamped with the moment of storing, not part of the synthetic story; passwords are salted.
-NOT_COMPARED = {"id", "created_at", "enrolled_at", "recorded_at", "adjudicated_at",
+NOT_COMPARED = {"id", "created_at", "recorded_at", "adjudicated_at",
                 "last_login", "date_joined", "password"}
 DUMPED = (Site, Physician, get_user_model(), Membership, Patient, PatientIdentity, Episode,
           LevelImaging, Treatment, TimePoint, Response, Complication, Event)

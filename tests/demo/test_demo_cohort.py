@@ -85,6 +85,8 @@ def test_cohort_has_every_time_point_state_and_channel_and_every_row_audited():
                                                                          "patient__site")
     assert all(tp.answered_at.astimezone(tp.patient.site.zone).date() < tp.treatment.performed_on
                for tp in baselines)
+    assert all(tp.patient.enrolled_at < tp.answered_at for tp in baselines), \
+        "enrolled at the visit where the baseline was answered, not on the day the demo ran"
     assert all(tp.answered_at < datetime(2026, 6, 30, tzinfo=UTC)
                for tp in TimePoint.objects.filter(status="answered"))
     _assert_every_row_audited()

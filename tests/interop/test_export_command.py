@@ -71,7 +71,7 @@ def test_deidentified_files_leave_out_identity_and_cannot_be_imported(imported, 
     call_command("export", str(tmp_path), deidentified=True, stdout=output)
 
     header = read(tmp_path, "patients.csv")[0]
-    assert header == ["registry_id", "site", "language", "email_opt_out", "sms_opt_out"]
+    assert header == ["registry_id", "site", "language", "enrolled_at", "email_opt_out", "sms_opt_out"]
     assert read(tmp_path, "staff.csv")[0] == ["username"]
     everything = "".join((tmp_path / table.file).read_text() for table in TABLES)
     for secret in ("MRN-N-1", "Synthetic", "1980-03-14", "+34600123456", "28001"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
@@ -69,6 +69,19 @@ def test_date_of_birth_in_the_future_is_refused(personas):
     with pytest.raises(ValidationError) as caught:
         do_enroll_patient(personas.coordinator, personas.site_a, **data)
     assert caught.value.message_dict["identity.date_of_birth"] == ["The date of birth cannot be in the future"]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_earlier_enrolment_keeps_its_time_and_a_future_or_naive_one_is_refused(personas):
+    earlier = datetime(2025, 6, 2, 9, 30, tzinfo=UTC)
+    patient = do_enroll_patient(personas.coordinator, personas.site_a, **enrollment_data(), enrolled_at=earlier)
+    assert Patient.objects.get(pk=patient.pk).enrolled_at == earlier
+    for moment, message in ((datetime(2026, 3, 11, tzinfo=UTC), "The enrolment time cannot be in the future."),
+                            (datetime(2025, 6, 2, 9, 30), "Give the enrolment time with its time zone.")):
+        with pytest.raises(ValidationError) as caught:
+            do_enroll_patient(personas.coordinator, personas.site_a, **enrollment_data(), enrolled_at=moment)
+        assert caught.value.message_dict["enrolled_at"] == [message]
+    assert Patient.objects.count() == 1
 
 
 def test_index_treatment_lays_out_time_points_and_audits_them(personas):

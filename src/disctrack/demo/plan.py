@@ -36,9 +36,9 @@ from disctrack.demo.steps import (
 )
 from disctrack.demo.treatments import index_treatment, subsequent_surgery
 from disctrack.followup.protocols import Protocol, TimePointSpec
+from disctrack.registry.models.patients import new_registry_id
 
 # The registry's own alphabet (no 0/O, 1/I/L: ids are read out over the telephone).
-ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 TREATED_WITHIN_DAYS = (7, 4 * 365)  # index treatments spread over the last four years
 
 
@@ -57,8 +57,7 @@ class PatientPlan:
 
 def registry_id(rng: random.Random, taken: set[str]) -> str:
     while True:
-        body = "".join(rng.choice(ID_ALPHABET) for _ in range(8))
-        candidate = f"DT-{body[:4]}-{body[4:]}"
+        candidate = new_registry_id(rng.choice)
         if candidate not in taken:
             taken.add(candidate)
             return candidate

@@ -8,6 +8,7 @@ telephone and in-clinic questionnaires; patients submit web questionnaires thems
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from disctrack.demo.network import DEMO_PASSWORD, EMAIL_DOMAIN, SITES, STAFF
 from disctrack.demo.plan import PatientPlan
@@ -28,6 +29,7 @@ from disctrack.registry.models import Patient
 from disctrack.surveys.actions import do_enter_response
 
 SYSTEM = "system: demo"
+ENROLMENT_BEFORE_BASELINE = timedelta(minutes=20)
 
 
 @dataclass
@@ -62,6 +64,12 @@ def create_network() -> Network:
     return network
 
 
+def enrolment_time(plan: PatientPlan) -> datetime:
+    """Enrolled at the clinic visit where the baseline questionnaire was answered."""
+    baseline = next(s for s in plan.steps if isinstance(s, Answered) and s.code == "baseline")
+    return baseline.completed_at - ENROLMENT_BEFORE_BASELINE
+
+
 class PatientWriter:
     """Replays one plan's steps in date order."""
 
@@ -73,7 +81,7 @@ class PatientWriter:
         self.patient = do_enroll_patient(
             self.coordinator, network.sites[self.code], identity=plan.identity,
             episode=plan.episode, imaging=plan.imaging, language=plan.language,
-            registry_id=plan.registry_id)
+            registry_id=plan.registry_id, enrolled_at=enrolment_time(plan))
         self.episode = self.patient.episodes.get()
         self.index = self._treat(plan.treatment)
         self.surgery = None

@@ -73,6 +73,7 @@ PATIENTS = Table("patients.csv", (
     *_key("registry_id"),
     Column("site", required=True),
     Column("language", required=True),
+    Column("enrolled_at", "moment"),
     Column("email_opt_out", "bool"),
     Column("sms_opt_out", "bool"),
     *IDENTITY_COLUMNS,

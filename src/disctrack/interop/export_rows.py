@@ -97,7 +97,8 @@ def physician_rows(scope: Scope) -> Rows:
 def patient_rows(scope: Scope) -> Rows:
     for patient in scope.patients.select_related("site", "identity").order_by("registry_id"):
         row = {"registry_id": patient.registry_id, "site": patient.site.code,
-               "language": patient.language, "email_opt_out": patient.email_opt_out,
+               "language": patient.language, "enrolled_at": patient.enrolled_at,
+               "email_opt_out": patient.email_opt_out,
                "sms_opt_out": patient.sms_opt_out}
         yield row | {name: getattr(patient.identity, name) for name in IDENTITY_FIELDS}
 

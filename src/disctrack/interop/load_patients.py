@@ -67,7 +67,7 @@ def _enroll(ctx: ImportContext, row: Row, episodes: list[Row], imaging: list[Row
         lambda: do_enroll_patient(
             ACTOR, site, identity=row.pick(*IDENTITY_FIELDS), episode=episode.pick(*EPISODE_FIELDS),
             imaging=[r.pick(*IMAGING_FIELDS) for r in imaging], language=row["language"],
-            registry_id=registry_id),
+            registry_id=registry_id, enrolled_at=row["enrolled_at"]),
         where=lambda key: _enrollment_target(key, row, episode, imaging),
     )
     if patient is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -54,11 +55,22 @@ def _imaging_rows(episode: Episode, imaging: list[dict[str, Any]]) -> list[Level
 @transaction.atomic
 def do_enroll_patient(actor: Actor, site: Site, *, identity: dict[str, Any],
                       episode: dict[str, Any], imaging: list[dict[str, Any]],
-                      language: str = "en", registry_id: str | None = None) -> Patient:
-    """Enroll a patient with identity, an episode of care and per-level imaging."""
+                      language: str = "en", registry_id: str | None = None,
+                      enrolled_at: datetime | None = None) -> Patient:
+    """Enroll a patient with identity, an episode of care and per-level imaging.
+
+    `enrolled_at` records an enrolment made earlier (an import, a paper record); default now.
+    """
     errors: dict[str, list[str]] = {}
     fixed = {"registry_id": registry_id} if registry_id else {}
-    patient = Patient(site=site, language=language, enrolled_at=timezone.now(),
+    now = timezone.now()
+    if enrolled_at is None:
+        enrolled_at = now
+    elif timezone.is_naive(enrolled_at):
+        errors["enrolled_at"] = ["Give the enrolment time with its time zone."]
+    elif enrolled_at > now:
+        errors["enrolled_at"] = ["The enrolment time cannot be in the future."]
+    patient = Patient(site=site, language=language, enrolled_at=now if errors else enrolled_at,
                       enrolled_by=None if isinstance(actor, str) else actor, **fixed)
     try:
         patient.full_clean(exclude=["enrolled_by"])

@@ -15,11 +15,12 @@ from disctrack.registry.choices import Language, PatientStatus, Sex
 from disctrack.registry.models.sites import Site
 
 # No 0/O, 1/I/L: registry ids are read out over the telephone.
-_ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+REGISTRY_ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
-def new_registry_id() -> str:
-    body = "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
+def new_registry_id(choice=secrets.choice) -> str:
+    """DT-XXXX-XXXX; `choice` picks each character (a seeded one gives a reproducible id)."""
+    body = "".join(choice(REGISTRY_ID_ALPHABET) for _ in range(8))
     return f"DT-{body[:4]}-{body[4:]}"
 
 
