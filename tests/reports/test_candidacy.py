@@ -23,13 +23,14 @@ def test_too_few_similar_patients_withholds_each_estimate_with_its_reason(client
     assert "<html" not in fragment, "a fragment for the patient page to include"
     assert "Outcomes of patients like this one" in fragment
     assert "no estimate" in fragment and "Of patients like you" not in fragment
-    assert "too few registry patients treated with msc" in fragment
+    assert "too few registry patients treated with culture-expanded MSC" in fragment
 
 
 def test_an_estimate_reads_in_tenths_with_its_range(client_for, cohort, personas, monkeypatch):
     class Fitted:
-        def predict(self, case_mix):
+        def predict(self, case_mix, names):
             assert case_mix["baseline_odi"] == 50 and case_mix["age"] == 44
+            assert names["msc"] == "culture-expanded MSC" and names["fusion"] == "lumbar fusion"
             return {"fusion": {"probability": 0.62, "interval": [0.41, 0.79], "n_similar": 37},
                     "msc": {"probability": None, "interval": None, "n_similar": 4,
                             "withheld_reason": "only 4 similar patients treated with msc"}}

@@ -22,6 +22,7 @@ patients differ from the person asking.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,20 +76,26 @@ class CandidacyResult:
                          "settings": self.settings, "performance": self.performance,
                          "calibration": self.calibration})
 
-    def predict(self, new_patient: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        """Per treatment: probability, interval, n_similar, withheld_reason, text, auc, caution."""
+    def predict(self, new_patient: dict[str, Any],
+                names: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
+        """Per treatment: probability, interval, n_similar, withheld_reason, text, auc, caution.
+
+        ``names`` gives the treatments' names for the reasons and cautions (default: codes).
+        """
         frame = _patient_frame(new_patient)
         x = self.encoder.transform(frame).to_numpy(dtype=float)
         e = pd.DataFrame(self.propensity.predict_proba(x), columns=self.propensity.classes_)
         out = {}
         for t in TREATMENTS:
-            out[t] = self._predict_one(t, frame, x, float(e[t].iloc[0]) if t in e else 0.0)
+            name = (names or {}).get(t, t)
+            out[t] = self._predict_one(t, name, frame, x, float(e[t].iloc[0]) if t in e else 0.0)
         return out
 
-    def _predict_one(self, t: str, frame: pd.DataFrame, x: np.ndarray, e_new: float) -> dict[str, Any]:
+    def _predict_one(self, t: str, name: str, frame: pd.DataFrame, x: np.ndarray,
+                     e_new: float) -> dict[str, Any]:
         empty = {"probability": None, "interval": None, "n_similar": 0, "text": "", "auc": None, "caution": ""}
         if t not in self.models:
-            return {**empty, "withheld_reason": f"too few registry patients treated with {t} and followed up"}
+            return {**empty, "withheld_reason": f"too few registry patients treated with {name} and followed up"}
         ref = self.reference[t]
         outside = [f"{c} {frame[c].iloc[0]:.3g} outside {lo:.3g}-{hi:.3g}" for c, (lo, hi) in ref["support"].items()
                    if pd.notna(frame[c].iloc[0]) and not lo <= float(frame[c].iloc[0]) <= hi]
@@ -97,11 +104,11 @@ class CandidacyResult:
                    & (np.abs(ref["lp"] - lp) <= self.settings["prognosis_caliper"] * ref["lp"].std()))
         n_similar = int(similar.sum())
         if outside:
-            reason = f"outside the range of patients treated with {t}: " + "; ".join(outside)
+            reason = f"outside the range of patients treated with {name}: " + "; ".join(outside)
             return {**empty, "n_similar": n_similar, "withheld_reason": reason}
         if n_similar < self.settings["min_similar"]:
             return {**empty, "n_similar": n_similar,
-                    "withheld_reason": f"only {n_similar} similar patients treated with {t} "
+                    "withheld_reason": f"only {n_similar} similar patients treated with {name} "
                                        f"(at least {self.settings['min_similar']} needed)"}
         p = float(self.models[t].predict_proba(x)[0, 1])
         boot = np.array([m.predict_proba(x)[0, 1] for m in self.boot_models[t]])
@@ -112,7 +119,7 @@ class CandidacyResult:
         auc = self.performance.set_index("treatment")["auc"].get(t)
         weak = auc is None or not auc >= WEAK_AUC
         caution = (f"the registry cannot yet tell which of these patients do better (cross-validated AUC "
-                   f"{auc:.2f}), so this is close to the average for {t}") if weak else ""
+                   f"{auc:.2f}), so this is close to the average for {name}") if weak else ""
         return {"probability": p, "interval": interval, "n_similar": n_similar, "withheld_reason": "",
                 "text": text, "auc": None if auc is None or np.isnan(auc) else float(auc), "caution": caution}
 

@@ -14,11 +14,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 from disctrack.outcomes import CandidacyModel, CandidacyResult
-from disctrack.outcomes.frames import CASE_MIX
+from disctrack.outcomes.frames import CASE_MIX, TREATMENTS
 from disctrack.registry.choices import OpioidUse, Smoking, TreatmentRole, WorkStatus
 from disctrack.registry.models import Patient, PatientIdentity
 from disctrack.reports.analysis import PAGE
-from disctrack.reports.formatting import group_label
+from disctrack.reports.formatting import group_label, in_sentence
 from disctrack.reports.frames import build_frames
 from disctrack.reports.service import data_version
 from disctrack.surveys.models import Response, ResponseStatus
@@ -84,7 +84,7 @@ def estimates(model: CandidacyResult, patient: Patient) -> list[dict[str, Any]]:
     """One row per treatment: chance of success in tenths with its range, or why withheld."""
     mix = case_mix(patient)
     try:
-        predicted = model.predict(mix)
+        predicted = model.predict(mix, names={t: in_sentence(group_label(t)) for t in TREATMENTS})
     except ValueError as exc:
         return [{"label": "All treatments", "withheld_reason": f"this patient's record cannot be used: {exc}"}]
     rows = []

@@ -20,6 +20,13 @@ def group_label(code: str | None) -> str:
     return GROUP_LABELS.get(code or "", (code or "").replace("_", " "))
 
 
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: "Lumbar fusion" -> "lumbar fusion"; acronyms ("MSC") stay."""
+    if len(label) > 1 and label[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def timepoint_label(code: str | None) -> str:
     return TIMEPOINT_LABELS.get(code or "", code or "")
 

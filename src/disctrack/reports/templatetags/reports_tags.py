@@ -27,6 +27,11 @@ def pct_ci(row: dict | None, digits: int = 0) -> str:
 
 
 @register.filter
+def in_sentence(label: str) -> str:
+    return formatting.in_sentence(label)
+
+
+@register.filter
 def num(value, digits: int = 1) -> str:
     return formatting.number(value, digits)
 
