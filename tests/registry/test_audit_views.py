@@ -77,6 +77,7 @@ def test_the_navigation_provider_offers_the_audit_log_to_administrators(rf, pers
 
     request = rf.get("/")
     request.user = personas.admin
-    assert navigation(request) == {"app_nav": [{"url": "/audit/", "label": "Audit log"}]}
+    assert navigation(request) == {"app_nav": [{"url": "/staff/", "label": "Staff"},
+                                               {"url": "/audit/", "label": "Audit log"}]}
     request.user = personas.coordinator
     assert navigation(request) == {}

@@ -10,6 +10,7 @@ from disctrack.registry.access import memberships
 # {"app_nav": [{"url": ..., "label": ...}, ...]}; the items are shown in this order.
 NAV_PROVIDERS = (
     "disctrack.followup.context.navigation",
+    "disctrack.registry.views.navigation.navigation",
     "disctrack.reports.context.navigation",
 )
 
@@ -25,6 +26,5 @@ def navigation(request) -> dict:
     return {
         "my_memberships": sorted(ms.values(), key=lambda m: m.site.name),
         "can_write_somewhere": any(m.can_write for m in ms.values()),
-        "is_site_admin": any(m.role == "administrator" for m in ms.values()),
         "app_nav": app_nav,
     }

@@ -114,3 +114,22 @@ def access_complication(user, complication_id: int, need: str = READ) -> Complic
 
 def visible_patients(user) -> QuerySet[Patient]:
     return Patient.objects.filter(site_id__in=site_ids(user))
+
+
+def access_staff_member(user, staff_id: int):
+    """A staff account with a role at a site the user administers; any other answers 404."""
+    from django.contrib.auth import get_user_model
+
+    member = (get_user_model().objects.filter(id=staff_id, memberships__site_id__in=site_ids(user, MANAGE))
+              .distinct().first())
+    if member is None:
+        raise Http404("No such staff member")
+    return member
+
+
+def require_administrator(user) -> list[Site]:
+    """The sites the user administers; 403 when there are none."""
+    sites = list(sites_for(user, MANAGE).order_by("name"))
+    if not sites:
+        raise PermissionDenied("Only a site's administrators manage its staff")
+    return sites

@@ -38,6 +38,12 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     }
 
 
+def audit_entry(actor: Actor, action: str, obj: models.Model, *, changes: dict,
+                reason: str = "") -> AuditEntry:
+    """An entry written as given, for changes a snapshot must not show (a new password)."""
+    return _entry(actor, action, obj, None, changes, reason)
+
+
 def _entry(actor: Actor, action: str, obj: models.Model, patient: Patient | None,
            changes: dict, reason: str) -> AuditEntry:
     user = None if isinstance(actor, str) else actor

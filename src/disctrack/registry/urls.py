@@ -10,6 +10,7 @@ from disctrack.registry.views import (
     enroll,
     events,
     patients,
+    staff,
     timepoints,
     treatments,
 )
@@ -33,4 +34,8 @@ urlpatterns = [
     path("complications/<int:complication_id>/adjudicate/", complications.complication_adjudicate,
          name="complication-adjudicate"),
     path("audit/", audit.audit_log, name="audit-log"),
+    path("staff/", staff.staff_list, name="staff-list"),
+    path("staff/new/", staff.staff_new, name="staff-new"),
+    path("staff/<int:staff_id>/", staff.staff_detail, name="staff-detail"),
+    path("staff/physicians/new/", staff.physician_new, name="physician-new"),
 ]

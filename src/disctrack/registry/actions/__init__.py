@@ -20,7 +20,10 @@ from disctrack.registry.actions.sites import (
     do_add_physician,
     do_create_site,
     do_create_staff,
+    do_remove_membership,
     do_set_membership,
+    do_set_password,
+    do_set_staff_active,
 )
 from disctrack.registry.actions.treatments import do_record_treatment, do_update_treatment
 
@@ -35,7 +38,10 @@ __all__ = [
     "do_record_treatment",
     "do_set_contact_preferences",
     "do_set_imaging",
+    "do_remove_membership",
     "do_set_membership",
+    "do_set_password",
+    "do_set_staff_active",
     "do_update_episode",
     "do_update_identity",
     "do_update_treatment",

@@ -8,8 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from disctrack.followup.protocols import ProtocolError, get_protocol
-from disctrack.registry.actions._util import build
-from disctrack.registry.audit import Actor, audit_change, audit_create, snapshot
+from disctrack.registry.actions._util import build, require_reason
+from disctrack.registry.audit import (
+    Actor,
+    audit_change,
+    audit_create,
+    audit_delete,
+    audit_entry,
+    snapshot,
+)
 from disctrack.registry.choices import Role
 from disctrack.registry.models import Membership, Physician, Site
 
@@ -64,15 +71,70 @@ def do_create_staff(actor: Actor, *, username: str, password: str, email: str = 
 
 @transaction.atomic
 def do_set_membership(actor: Actor, user, site: Site, role: str) -> Membership:
+    """Give the user `role` at `site`, or change the role they hold there."""
     if role not in Role.values:
         raise ValidationError({"role": f"{role!r} is not a role; use {', '.join(Role.values)}"})
-    membership = Membership.objects.filter(user=user, site=site).first()
+    membership = Membership.objects.select_for_update().filter(user=user, site=site).first()
     if membership is None:
         membership = Membership.objects.create(user=user, site=site, role=role)
         audit_create(actor, membership)
     else:
+        if role != Role.ADMINISTRATOR:
+            _keep_an_administrator(membership)
         before = snapshot(membership)
         membership.role = role
         membership.save(update_fields=["role"])
         audit_change(actor, membership, before)
     return membership
+
+
+@transaction.atomic
+def do_remove_membership(actor: Actor, user, site: Site, reason: str) -> None:
+    """Take the user's role at `site` away; their account and other sites are untouched."""
+    reason = require_reason(reason)
+    membership = Membership.objects.select_for_update().filter(user=user, site=site).first()
+    if membership is None:
+        raise ValidationError({"site": f"{user.get_username()} has no role at {site}"})
+    _keep_an_administrator(membership)
+    audit_delete(actor, membership, reason=reason)
+    membership.delete()
+
+
+def _keep_an_administrator(membership: Membership) -> None:
+    """A site always keeps one administrator, who can give roles there."""
+    if membership.role != Role.ADMINISTRATOR:
+        return
+    others = (Membership.objects.select_for_update()
+              .filter(site_id=membership.site_id, role=Role.ADMINISTRATOR, user__is_active=True)
+              .exclude(pk=membership.pk))
+    if not others.exists():
+        raise ValidationError({"role": f"{membership.user.get_username()} is the only administrator of "
+                                       f"{membership.site}; make someone else administrator first"})
+
+
+@transaction.atomic
+def do_set_staff_active(actor: Actor, user, active: bool, reason: str) -> None:
+    """Suspend an account (it can no longer log in; its records stay) or restore it."""
+    reason = require_reason(reason)
+    if not active and not isinstance(actor, str) and actor.pk == user.pk:
+        raise ValidationError({"active": "You cannot suspend your own account"})
+    if not active:
+        for membership in Membership.objects.filter(user=user, role=Role.ADMINISTRATOR):
+            _keep_an_administrator(membership)
+    before = snapshot(user)
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_change(actor, user, before, reason=reason)
+
+
+@transaction.atomic
+def do_set_password(actor: Actor, user, password: str) -> None:
+    """A new password (Argon2); the trail records that it changed, never the password."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_entry(actor, "update", user, changes={"password": ["(hidden)", "(hidden)"]},
+                reason="password changed" if actor == user else "password reset by an administrator")

@@ -53,9 +53,3 @@ def roman(grade: int) -> str:
 @register.filter
 def comorbidity_label(code: str) -> str:
     return dict(Comorbidity.choices).get(code, code)
-
-
-@register.filter
-def links_to(items, url: str) -> bool:
-    """Whether a navigation list already has a link to `url` (core merges every app's items)."""
-    return any(item.get("url") == url for item in items or ())

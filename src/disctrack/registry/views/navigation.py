@@ -11,4 +11,5 @@ def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not site_ids(user, MANAGE):
         return {}
-    return {"app_nav": [{"url": reverse("audit-log"), "label": "Audit log"}]}
+    return {"app_nav": [{"url": reverse("staff-list"), "label": "Staff"},
+                        {"url": reverse("audit-log"), "label": "Audit log"}]}
