@@ -7,6 +7,10 @@ from django import forms
 from disctrack.registry.choices import Role
 
 
+# No role is preselected: administrator must never be given by an unchanged default.
+ROLE_CHOICES = [("", "Choose a role"), *Role.choices]
+
+
 class _NewPassword(forms.Form):
     """Two password fields that must agree; the action checks the password's strength."""
 
@@ -33,7 +37,7 @@ class StaffCreateForm(_NewPassword):
     last_name = forms.CharField(label="Family name", max_length=150)
     email = forms.EmailField(label="E-mail", required=False)
     site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)
-    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES)
 
     field_order = ["username", "first_name", "last_name", "email", "site", "role", "password", "password_again"]
 
@@ -44,7 +48,7 @@ class StaffCreateForm(_NewPassword):
 
 class RoleForm(forms.Form):
     site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)
-    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES)
 
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)
