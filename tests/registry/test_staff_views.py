@@ -145,3 +145,21 @@ def test_everyone_changes_their_own_password(client, client_for, personas, perso
     assert own.get(reverse("patient-list")).status_code == 200, "still logged in"
     own.logout()
     assert client.login(username=user.username, password=NEW_PASSWORD)
+
+
+def test_a_clinic_administrator_cannot_take_over_an_account_with_roles_elsewhere(client, client_for, personas):
+    """A network administrator also runs site B: site A's administrator may change the
+    role at site A, not the password or log-in that also open site B."""
+    network = personas.clinician
+    do_set_membership("system: test", network, personas.site_a, "administrator")
+    do_set_membership("system: test", network, personas.site_b, "administrator")
+    admin = client_for(personas.admin)
+    page = admin.get(reverse("staff-detail", args=[network.id])).content.decode()
+    assert "only their administrators can set its password or suspend it" in page
+    assert 'name="form" value="password"' not in page
+    for form, data in (("password", {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}),
+                       ("status", {"active": "0", "reason": "takeover"})):
+        assert _post(admin, network, form, **data).status_code == 403
+    network.refresh_from_db()
+    assert network.is_active and network.check_password(PASSWORD)
+    assert _post(admin, network, "role", site=personas.site_a.id, role="clinician").status_code == 302

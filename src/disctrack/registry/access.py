@@ -127,9 +127,18 @@ def access_staff_member(user, staff_id: int):
     return member
 
 
-def require_administrator(user) -> list[Site]:
+def require_administrator(user) -> QuerySet[Site]:
     """The sites the user administers; 403 when there are none."""
-    sites = list(sites_for(user, MANAGE).order_by("name"))
-    if not sites:
+    sites = sites_for(user, MANAGE).order_by("name")
+    if not sites.exists():
         raise PermissionDenied("Only a site's administrators manage its staff")
     return sites
+
+
+def administers_whole_account(user, member) -> bool:
+    """Whether every role `member` holds is at a site `user` administers.
+
+    Only then may `user` change what the account is everywhere (its password, whether it
+    can log in): a clinic's administrator must not take over a network administrator.
+    """
+    return set(member.memberships.values_list("site_id", flat=True)) <= set(site_ids(user, MANAGE))

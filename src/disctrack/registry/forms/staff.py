@@ -6,7 +6,6 @@ from django import forms
 
 from disctrack.registry.choices import Role
 
-
 # No role is preselected: administrator must never be given by an unchanged default.
 ROLE_CHOICES = [("", "Choose a role"), *Role.choices]
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from disctrack.registry.access import access_staff_member, require_administrator
+from disctrack.registry.access import (
+    access_staff_member,
+    administers_whole_account,
+    require_administrator,
+)
 from disctrack.registry.actions import (
     do_add_physician,
     do_create_staff,
@@ -31,18 +35,17 @@ from disctrack.registry.forms.staff import (
     RoleForm,
     StaffCreateForm,
 )
-from disctrack.registry.models import Membership, Physician, Site
+from disctrack.registry.models import Membership, Physician
 
 
 @login_required
 @require_GET
 def staff_list(request):
-    sites = require_administrator(request.user)
-    site_list = (Site.objects.filter(id__in=[s.id for s in sites]).order_by("name").prefetch_related(
+    site_list = require_administrator(request.user).prefetch_related(
         Prefetch("memberships", queryset=Membership.objects.select_related("user").order_by(
             "-user__is_active", "user__last_name", "user__username")),
         Prefetch("physicians", queryset=Physician.objects.order_by("name")),
-    ))
+    )
     return render(request, "registry/staff_list.html", {"sites": site_list})
 
 
@@ -50,8 +53,7 @@ def staff_list(request):
 @require_http_methods(["GET", "POST"])
 def staff_new(request):
     sites = require_administrator(request.user)
-    queryset = Site.objects.filter(id__in=[s.id for s in sites]).order_by("name")
-    form = StaffCreateForm(request.POST or None, sites=queryset, initial={"site": request.GET.get("site")})
+    form = StaffCreateForm(request.POST or None, sites=sites, initial={"site": request.GET.get("site")})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -70,19 +72,24 @@ def staff_new(request):
 
 # One page, several small forms: the button pressed names which.
 _FORMS = {"role": RoleForm, "remove": RemoveRoleForm, "status": AccountStatusForm, "password": PasswordResetForm}
+# What changes the account at every site, not only at the administrator's own.
+ACCOUNT_WIDE = ("status", "password")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def staff_detail(request, staff_id: int):
-    sites = require_administrator(request.user)
+    managed = require_administrator(request.user)
     member = access_staff_member(request.user, staff_id)
-    managed = Site.objects.filter(id__in=[s.id for s in sites]).order_by("name")
     held = managed.filter(memberships__user=member)
+    whole_account = administers_whole_account(request.user, member)
     forms = {"role": RoleForm(sites=managed, prefix="role"), "remove": RemoveRoleForm(sites=held, prefix="remove"),
              "status": AccountStatusForm(prefix="status", initial={"active": "0" if member.is_active else "1"}),
              "password": PasswordResetForm(prefix="password")}
     which = request.POST.get("form")
+    if which in ACCOUNT_WIDE and not whole_account:
+        raise PermissionDenied("This account has roles at sites you do not administer; their administrators "
+                               "change its password and whether it can log in")
     if request.method == "POST" and which in _FORMS:
         form = _bound(which, request.POST, managed, held)
         forms[which] = form
@@ -97,8 +104,9 @@ def staff_detail(request, staff_id: int):
                     return redirect("staff-list")
                 return redirect("staff-detail", staff_id=member.id)
     roles = Membership.objects.filter(user=member).select_related("site").order_by("site__name")
-    managed_ids = {site.id for site in sites}
-    context = {"member": member, "forms": forms, "roles": [(m, m.site_id in managed_ids) for m in roles]}
+    managed_ids = {site.id for site in managed}
+    context = {"member": member, "forms": forms, "whole_account": whole_account,
+               "roles": [(m, m.site_id in managed_ids) for m in roles]}
     failed = request.method == "POST" and any(f.errors for f in forms.values())
     return render(request, "registry/staff_detail.html", context, status=400 if failed else 200)
 
@@ -130,8 +138,7 @@ def _apply(which: str, actor, member, data: dict) -> str:
 @require_http_methods(["GET", "POST"])
 def physician_new(request):
     sites = require_administrator(request.user)
-    queryset = Site.objects.filter(id__in=[s.id for s in sites]).order_by("name")
-    form = PhysicianForm(request.POST or None, sites=queryset, initial={"site": request.GET.get("site")})
+    form = PhysicianForm(request.POST or None, sites=sites, initial={"site": request.GET.get("site")})
     if request.method == "POST" and form.is_valid():
         try:
             physician = do_add_physician(request.user, form.cleaned_data["site"], form.cleaned_data["name"])
