@@ -80,3 +80,16 @@ def test_endpoints_ostelo_thresholds_and_surgery_as_failure():
     np.testing.assert_array_equal(out["success"], [1, 0, 1, np.nan, 0, 0])
     np.testing.assert_array_equal(out["responder"], [1, 0, 1, np.nan, 0, 0])
     np.testing.assert_array_equal(out["failure"], [0, 1, 0, np.nan, 1, 1])
+
+
+def test_one_treatment_group_is_refused_by_name_for_comparison_and_candidacy(frames):
+    from disctrack.outcomes import CandidacyModel, TreatmentComparison
+
+    patients, followups, _ = frames
+    only = patients[patients["treatment"] == "fusion"]
+    followups = followups[followups["patient_id"].isin(only["patient_id"])]
+    with pytest.raises(ValueError, match=r"two or more treatment groups with at least \d+ patients due at m12; "
+                                         r"due: fusion \d+"):
+        TreatmentComparison(n_imputations=2, n_bootstrap=0).fit(only, followups)
+    with pytest.raises(ValueError, match="candidacy models need patients given at least two different treatments"):
+        CandidacyModel(n_bootstrap=0).fit(only, followups)

@@ -168,6 +168,9 @@ class CandidacyModel:
                              cohort.event_by("surgery", tp), defs)["success"]
         known = cohort.due(tp) & ~np.isnan(y)
         pts = cohort.patients
+        if pts["treatment"].nunique() < 2:
+            raise ValueError("candidacy models need patients given at least two different treatments "
+                             "(the chance of each treatment's patients being given it is part of the model)")
         encoder = CovariateEncoder().fit(pts)
         x = encoder.transform(pts).to_numpy(dtype=float)
         propensity = ps_mod.propensity_model().fit(x, pts["treatment"].to_numpy())

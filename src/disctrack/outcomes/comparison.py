@@ -159,6 +159,10 @@ class TreatmentComparison:
         due = cohort.due(tp) & np.isin(label, self.wanted)
         sizes = pd.Series(label[due]).value_counts()
         groups = [g for g in self.wanted if sizes.get(g, 0) >= MIN_GROUP]
+        if len(groups) < 2:
+            found = ", ".join(f"{g} {n}" for g, n in sizes.items()) or "none"
+            raise ValueError(f"an adjusted comparison needs two or more treatment groups with at least "
+                             f"{MIN_GROUP} patients due at {tp}; due: {found}")
         keep = due & np.isin(label, groups)
         codes = pd.Categorical(label[keep], categories=groups).codes.astype(int)
         encoded = CovariateEncoder().fit_transform(cohort.patients[keep])
