@@ -47,6 +47,13 @@ def do_add_physician(actor: Actor, site: Site, name: str) -> Physician:
     return physician
 
 
+def _check_password(password: str, user) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from None
+
+
 @transaction.atomic
 def do_create_staff(actor: Actor, *, username: str, password: str, email: str = "",
                     first_name: str = "", last_name: str = "", site: Site | None = None,
@@ -56,10 +63,7 @@ def do_create_staff(actor: Actor, *, username: str, password: str, email: str = 
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": f"A user named {username!r} already exists"})
     user = User(username=username, email=email, first_name=first_name, last_name=last_name)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from None
+    _check_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
@@ -130,10 +134,7 @@ def do_set_staff_active(actor: Actor, user, active: bool, reason: str) -> None:
 @transaction.atomic
 def do_set_password(actor: Actor, user, password: str) -> None:
     """A new password (Argon2); the trail records that it changed, never the password."""
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise ValidationError({"password": exc.messages}) from None
+    _check_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_entry(actor, "update", user, changes={"password": ["(hidden)", "(hidden)"]},

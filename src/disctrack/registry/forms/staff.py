@@ -29,38 +29,33 @@ class _NewPassword(forms.Form):
         return data
 
 
-class StaffCreateForm(_NewPassword):
+class _AtOneOfTheSites(forms.Form):
+    """A form whose site is one of those the administrator runs (``sites=``)."""
+
+    site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)
+
+    def __init__(self, *args, sites, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = sites
+
+
+class StaffCreateForm(_NewPassword, _AtOneOfTheSites):
     username = forms.CharField(label="User name", max_length=150,
                                help_text="What they log in with; letters, digits and @ . + - _ only.")
     first_name = forms.CharField(label="Given name", max_length=150)
     last_name = forms.CharField(label="Family name", max_length=150)
     email = forms.EmailField(label="E-mail", required=False)
-    site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)
     role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES)
 
     field_order = ["username", "first_name", "last_name", "email", "site", "role", "password", "password_again"]
 
-    def __init__(self, *args, sites, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites
 
-
-class RoleForm(forms.Form):
-    site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)
+class RoleForm(_AtOneOfTheSites):
     role = forms.ChoiceField(label="Role", choices=ROLE_CHOICES)
 
-    def __init__(self, *args, sites, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites
 
-
-class RemoveRoleForm(forms.Form):
-    site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)
+class RemoveRoleForm(_AtOneOfTheSites):
     reason = forms.CharField(label="Reason", max_length=500, help_text="For the audit trail, e.g. left the clinic.")
-
-    def __init__(self, *args, sites, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites
 
 
 class AccountStatusForm(forms.Form):
@@ -73,13 +68,8 @@ class PasswordResetForm(_NewPassword):
     """An administrator sets a new password for someone who lost theirs."""
 
 
-class PhysicianForm(forms.Form):
-    site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)
+class PhysicianForm(_AtOneOfTheSites):
     name = forms.CharField(label="Name", max_length=200, help_text="As it should appear on reports, e.g. Dr. Ana Ruiz.")
-
-    def __init__(self, *args, sites, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = sites
 
 
 class OwnPasswordForm(_NewPassword):
