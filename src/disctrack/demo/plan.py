@@ -38,7 +38,6 @@ from disctrack.demo.treatments import index_treatment, subsequent_surgery
 from disctrack.followup.protocols import Protocol, TimePointSpec
 from disctrack.registry.models.patients import new_registry_id
 
-# The registry's own alphabet (no 0/O, 1/I/L: ids are read out over the telephone).
 TREATED_WITHIN_DAYS = (7, 4 * 365)  # index treatments spread over the last four years
 
 

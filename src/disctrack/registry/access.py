@@ -6,6 +6,7 @@ objects the user may see but not change answer 403 on a write.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -118,8 +119,6 @@ def visible_patients(user) -> QuerySet[Patient]:
 
 def access_staff_member(user, staff_id: int):
     """A staff account with a role at a site the user administers; any other answers 404."""
-    from django.contrib.auth import get_user_model
-
     member = (get_user_model().objects.filter(id=staff_id, memberships__site_id__in=site_ids(user, MANAGE))
               .distinct().first())
     if member is None:
