@@ -53,7 +53,7 @@ class ResponseStatus(models.TextChoices):
 
 
 class ResponseIsImmutable(Exception):
-    pass
+    """A submitted response was about to change; a correction is a new version."""
 
 
 class Response(models.Model):

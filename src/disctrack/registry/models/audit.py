@@ -7,7 +7,7 @@ from django.db import models
 
 
 class AuditTrailIsAppendOnly(Exception):
-    pass
+    """An audit entry was about to be changed or deleted; entries are only ever added."""
 
 
 class AuditQuerySet(models.QuerySet):
