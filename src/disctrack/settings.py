@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "disctrack.reports",
     "disctrack.interop",
     "disctrack.demo",
+    "disctrack.apps.WiringConfig",
 ]
 
 MIDDLEWARE = [
@@ -60,6 +61,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "disctrack.core.context.navigation",
+                "disctrack.registry.context.staff_memberships",
             ],
         },
     }

@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 
 from disctrack.demo.generate import generate_cohort
-from disctrack.followup.models import TimePoint
 from disctrack.registry.models import (
     Complication,
     Episode,
@@ -19,6 +18,7 @@ from disctrack.registry.models import (
     PatientIdentity,
     Physician,
     Site,
+    TimePoint,
     Treatment,
 )
 from disctrack.surveys.models import Response

@@ -11,7 +11,6 @@ import time_machine
 from tests.demo.dumps import DUMPED, TODAY, dump_of_cohort
 
 from disctrack.demo.generate import generate_cohort
-from disctrack.followup.models import TimePoint
 from disctrack.registry.choices import TreatmentRole, treatment_class
 from disctrack.registry.models import (
     AuditEntry,
@@ -20,6 +19,7 @@ from disctrack.registry.models import (
     LevelImaging,
     Patient,
     PatientIdentity,
+    TimePoint,
     Treatment,
 )
 from disctrack.surveys.models import Response
@@ -99,7 +99,7 @@ def _assert_every_row_audited():
                       .values_list("object_id", flat=True))
         assert stored <= audited, model._meta.label
     closed = TimePoint.objects.exclude(status="pending").values_list("pk", flat=True)
-    changed = set(AuditEntry.objects.filter(model="followup.TimePoint", action="update")
+    changed = set(AuditEntry.objects.filter(model="registry.TimePoint", action="update")
                   .values_list("object_id", flat=True))
     assert {str(pk) for pk in closed} <= changed
     assert Patient.objects.exclude(status="active").count() == Event.objects.count()

@@ -16,7 +16,8 @@ from tests.conftest import CHROMIUM
 from tests.followup.answers import MONTH_1
 from tests.followup.conftest import treat
 
-from disctrack.followup.models import Channel, MessageStatus, TimePointStatus
+from disctrack.followup.models import MessageStatus
+from disctrack.registry.models import Channel, TimePointStatus
 
 WINDOW_OPENS = datetime(2026, 2, 22, 9, tzinfo=UTC)  # 10:00 in Madrid
 FIRST_REMINDER_DUE = datetime(2026, 2, 25, 9, tzinfo=UTC)

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 import time_machine
 from tests.followup.conftest import treat
 
-from disctrack.followup.models import MessageStatus, OutboundMessage, TaskKind, TimePointStatus
+from disctrack.followup.models import MessageStatus, OutboundMessage, TaskKind
+from disctrack.registry.models import TimePointStatus
 
 
 def _at(*args) -> datetime:

@@ -9,10 +9,13 @@ import time_machine
 from tests.followup.answers import enter_baseline
 from tests.followup.conftest import treat
 
-from disctrack.followup.actions import do_change_site_protocol
-from disctrack.followup.models import MessageStatus, TimePointStatus
-from disctrack.registry.actions import do_record_treatment, do_update_treatment
-from disctrack.registry.models import AuditEntry
+from disctrack.followup.models import MessageStatus
+from disctrack.registry.actions import (
+    do_change_site_protocol,
+    do_record_treatment,
+    do_update_treatment,
+)
+from disctrack.registry.models import AuditEntry, TimePointStatus
 
 
 def _at(*args) -> datetime:
@@ -52,7 +55,7 @@ def test_a_corrected_treatment_date_moves_pending_points_and_their_reminders(per
         (3, _at(2026, 3, 4, 8)), (7, _at(2026, 3, 8, 8)), (10, _at(2026, 3, 11, 8)),
         (14, _at(2026, 3, 15, 8)), (21, _at(2026, 3, 22, 8))]
     assert len(outbox) == 1
-    assert AuditEntry.objects.filter(model="followup.TimePoint", object_id=str(m1.pk),
+    assert AuditEntry.objects.filter(model="registry.TimePoint", object_id=str(m1.pk),
                                      reason="rescheduled: date mistyped").exists()
 
 

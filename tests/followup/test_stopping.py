@@ -9,8 +9,9 @@ import time_machine
 from tests.followup.answers import MONTH_1, enter
 from tests.followup.conftest import treat
 
-from disctrack.followup.models import MessageStatus, TaskStatus, TimePointStatus
+from disctrack.followup.models import MessageStatus, TaskStatus
 from disctrack.registry.actions import do_record_event, do_set_contact_preferences
+from disctrack.registry.models import TimePointStatus
 
 
 def _at(*args) -> datetime:

@@ -9,8 +9,9 @@ import time_machine
 from django.urls import reverse
 from tests.followup.conftest import treat
 
-from disctrack.followup.models import CallLog, MessageStatus, Step, TaskStatus, TimePointStatus
+from disctrack.followup.models import CallLog, MessageStatus, Step, TaskStatus
 from disctrack.registry.choices import PatientStatus
+from disctrack.registry.models import TimePointStatus
 
 CALL_DAY = datetime(2026, 3, 8, 10, tzinfo=UTC)  # day 14 of the 1-month window: the call task
 

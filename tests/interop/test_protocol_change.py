@@ -8,10 +8,10 @@ from tests.conftest import enrollment_data, msc_treatment_data
 from tests.interop.builder import asked, at
 from tests.interop.editing import import_errors, row_number
 
-from disctrack.followup.actions import do_change_site_protocol
 from disctrack.interop.exporter import export_registry
 from disctrack.registry.actions import (
     do_add_physician,
+    do_change_site_protocol,
     do_create_site,
     do_enroll_patient,
     do_record_treatment,

@@ -9,11 +9,10 @@ from django.core.management import call_command
 from tests.conftest import PASSWORD
 from tests.interop.editing import read, records, write
 
-from disctrack.followup.models import TimePoint
 from disctrack.interop.csv_format import TABLES
 from disctrack.interop.exporter import export_registry
 from disctrack.registry.actions import do_create_site
-from disctrack.registry.models import AuditEntry, Membership, Patient
+from disctrack.registry.models import AuditEntry, Membership, Patient, TimePoint
 from disctrack.surveys.models import Response
 
 
@@ -62,10 +61,10 @@ def test_imported_rows_are_audited_and_statuses_follow_the_events(exported_regis
     assert AuditEntry.objects.filter(model="surveys.Response", object_id=str(correction.pk),
                                      actor="doctor", reason="transcription error").exists()
     missed = TimePoint.objects.get(patient__registry_id="DT-AAAA-1111", code="m3")
-    assert AuditEntry.objects.filter(model="followup.TimePoint", object_id=str(missed.pk),
+    assert AuditEntry.objects.filter(model="registry.TimePoint", object_id=str(missed.pk),
                                      reason="closure restored by import").exists()
     stopped = TimePoint.objects.get(patient__registry_id="DT-FFFF-6666", code="m12")
-    assert AuditEntry.objects.filter(model="followup.TimePoint", object_id=str(stopped.pk),
+    assert AuditEntry.objects.filter(model="registry.TimePoint", object_id=str(stopped.pk),
                                      reason="protocol stops follow-up after surgery").exists()
 
 

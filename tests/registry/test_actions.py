@@ -9,7 +9,6 @@ import time_machine
 from django.core.exceptions import ValidationError
 from tests.conftest import enrollment_data, msc_treatment_data
 
-from disctrack.followup.models import TimePointStatus
 from disctrack.registry.actions import (
     do_adjudicate_complication,
     do_enroll_patient,
@@ -21,7 +20,7 @@ from disctrack.registry.actions import (
     do_update_identity,
     do_update_treatment,
 )
-from disctrack.registry.models import AuditEntry, LevelImaging, Patient
+from disctrack.registry.models import AuditEntry, LevelImaging, Patient, TimePointStatus
 
 NOW = "2026-03-10 12:00:00+00:00"
 
@@ -91,7 +90,7 @@ def test_index_treatment_lays_out_time_points_and_audits_them(personas):
     assert treatment.role == "index"
     codes = list(patient.timepoints.values_list("code", flat=True))
     assert codes[:3] == ["baseline", "m1", "m3"]
-    assert _entries(patient, "followup.TimePoint", "create").count() == len(codes)
+    assert _entries(patient, "registry.TimePoint", "create").count() == len(codes)
 
 
 def test_msc_without_a_dose_is_refused_with_the_field_named(personas):
@@ -119,7 +118,7 @@ def test_moving_the_treatment_date_moves_pending_time_points_and_audits_old_and_
                         reason="date was mistyped")
     m3 = patient.timepoints.get(code="m3")
     assert m3.target_on == date(2026, 5, 15)
-    moved = _entries(patient, "followup.TimePoint", "update").get(object_id=str(m3.pk))
+    moved = _entries(patient, "registry.TimePoint", "update").get(object_id=str(m3.pk))
     assert moved.changes["target_on"] == [old_target.isoformat(), "2026-05-15"]
     assert moved.reason == "rescheduled: date was mistyped"
 

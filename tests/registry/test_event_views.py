@@ -6,8 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from disctrack.followup.models import TimePointStatus
-from disctrack.registry.models import Event
+from disctrack.registry.models import Event, TimePointStatus
 
 pytestmark = pytest.mark.usefixtures("frozen")
 

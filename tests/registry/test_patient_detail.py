@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import time_machine
-from django.test import override_settings
 from django.urls import reverse
 from tests.registry.postdata import complete_answers
 
@@ -131,7 +130,6 @@ def test_a_time_point_of_another_patient_is_not_found(client_for, personas, pati
     assert not baseline.links.exists()
 
 
-@override_settings(ROOT_URLCONF="tests.registry.urls_with_surveys")
 @time_machine.travel("2026-03-01 09:00:00+00:00", tick=False)
 def test_enter_responses_links_to_the_survey_apps_page(client_for, personas, patient):
     page = client_for(personas.coordinator).get(_url(patient)).content.decode()
@@ -140,15 +138,17 @@ def test_enter_responses_links_to_the_survey_apps_page(client_for, personas, pat
     assert f'href="{reverse("response-enter", args=[m6.id])}"' not in page  # opens in July
 
 
-@override_settings(ROOT_URLCONF="tests.registry.urls_without_surveys")
 @time_machine.travel("2026-01-20 09:00:00+00:00", tick=False)
-def test_without_the_survey_app_the_page_still_works_and_links_fall_back(client_for, personas, patient):
-    client = client_for(personas.coordinator)
-    page = client.get(_url(patient)).content.decode()
-    assert "Enter responses" not in page
-    baseline = patient.timepoints.get(code="baseline")
-    response = client.post(reverse("timepoint-link", args=[patient.registry_id, baseline.id]))
-    assert response.context["url"].startswith("http://testserver/s/")
+def test_without_the_sections_of_the_apps_above_it_the_page_shows_the_registrys_records(
+        client_for, personas, patient, monkeypatch):
+    from disctrack.registry.views import sections
+
+    monkeypatch.setattr(sections, "_sections", [])
+    response = client_for(personas.coordinator).get(_url(patient))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Enter responses" not in page and "Follow-up questionnaires" not in page
+    assert "Timeline" in page and "Record a treatment" in page
 
 
 def test_charts_plot_the_latest_scores_as_inline_svg(client_for, personas, patient):

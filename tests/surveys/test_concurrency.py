@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from tests.surveys.helpers import BASELINE
 
-from disctrack.followup.models import TimePointStatus
+from disctrack.registry.models import TimePointStatus
 from disctrack.surveys.actions import LinkUnusable, do_enter_response, do_save_draft, do_submit_link
 from disctrack.surveys.models import Response
 

@@ -17,7 +17,7 @@ from tests.surveys.helpers import (
     submit_baseline,
 )
 
-from disctrack.followup.models import TimePointStatus
+from disctrack.registry.models import TimePointStatus
 from disctrack.surveys.models import Response, ResponseIsImmutable, ResponseStatus
 
 

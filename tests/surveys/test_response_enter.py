@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 from tests.surveys.helpers import BASELINE, BASELINE_ODI, entry_fields
 
-from disctrack.followup.models import TimePointStatus
+from disctrack.registry.models import TimePointStatus
 from disctrack.surveys.models import Response, ResponseStatus
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)

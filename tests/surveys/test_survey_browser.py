@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from tests.conftest import CHROMIUM
 from tests.surveys.helpers import BASELINE, BASELINE_ODI
 
-from disctrack.followup.models import TimePointStatus
+from disctrack.registry.models import TimePointStatus
 from disctrack.surveys.models import Response
 
 PHONE = {"width": 390, "height": 844}

@@ -1,30 +1,25 @@
-"""Template context shared by every staff page."""
+"""Template context shared by every staff page: the navigation the apps add to it.
+
+Each app that adds pages to the staff navigation registers a function returning
+{"app_nav": [{"url": ..., "label": ...}, ...]} for the request ({} when the user may see none);
+`disctrack/wiring.py` registers them in the order the bar shows them.
+"""
 
 from __future__ import annotations
 
-from django.utils.module_loading import import_string
+from collections.abc import Callable
 
-from disctrack.registry.access import memberships
+NavProvider = Callable[[object], dict]
+_providers: list[NavProvider] = []
 
-# Each app that adds pages to the staff navigation names a function returning
-# {"app_nav": [{"url": ..., "label": ...}, ...]}; the items are shown in this order.
-NAV_PROVIDERS = (
-    "disctrack.followup.context.navigation",
-    "disctrack.registry.views.navigation.navigation",
-    "disctrack.reports.context.navigation",
-)
+
+def add_nav_provider(provider: NavProvider) -> None:
+    if provider not in _providers:
+        _providers.append(provider)
 
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    ms = memberships(user)
-    app_nav = []
-    for provider in NAV_PROVIDERS:
-        app_nav.extend(import_string(provider)(request).get("app_nav", []))
-    return {
-        "my_memberships": sorted(ms.values(), key=lambda m: m.site.name),
-        "can_write_somewhere": any(m.can_write for m in ms.values()),
-        "app_nav": app_nav,
-    }
+    return {"app_nav": [item for provider in _providers for item in provider(request).get("app_nav", [])]}

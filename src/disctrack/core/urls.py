@@ -6,6 +6,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
-    path("account/password/", views.password_change, name="password-change"),
     path("healthz", views.healthz, name="healthz"),
 ]

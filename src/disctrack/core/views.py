@@ -1,25 +1,19 @@
-"""Log in (throttled), log out, change one's password, the home redirect and a health check."""
+"""Log in (throttled), log out, the home redirect and a health check."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.contrib.auth import authenticate, login, logout
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_POST
 
 from disctrack.core import throttle
 from disctrack.core.forms import LoginForm
-from disctrack.registry.actions import do_set_password
-from disctrack.registry.forms.errors import add_action_errors
-from disctrack.registry.forms.staff import OwnPasswordForm
 
 LOGIN_SCOPE = "login"
 
@@ -61,23 +55,6 @@ def login_view(request):
                 login(request, user)
                 return redirect(_safe_next(request) or settings.LOGIN_REDIRECT_URL)
     return render(request, "core/login.html", {"form": form, "next": _safe_next(request)}, status=status)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def password_change(request):
-    """Any staff member changes their own password; the session stays logged in."""
-    form = OwnPasswordForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            do_set_password(request.user, request.user, form.cleaned_data["password"])
-        except ValidationError as exc:
-            add_action_errors(exc, form)
-        else:
-            update_session_auth_hash(request, request.user)
-            messages.success(request, "Your password was changed.")
-            return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "core/password_change.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_POST

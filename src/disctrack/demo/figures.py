@@ -10,9 +10,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from statistics import mean
 
-from disctrack.followup.models import TimePoint, TimePointStatus
 from disctrack.registry.choices import TreatmentRole, treatment_class
-from disctrack.registry.models import Complication, Event, Treatment
+from disctrack.registry.models import Complication, Event, TimePoint, TimePointStatus, Treatment
 from disctrack.surveys.models import Response, ResponseStatus
 
 CLASSES = ("biologic", "fusion", "disc_replacement", "conservative")

@@ -11,9 +11,9 @@ from django.db import transaction
 
 from disctrack.demo.plan import plan_patient
 from disctrack.demo.writer import Network, PatientWriter, create_network
-from disctrack.followup.ladder import close_missed
-from disctrack.followup.models import TimePoint, TimePointStatus
-from disctrack.followup.protocols import get_protocol
+from disctrack.protocols import get_protocol
+from disctrack.registry.actions.timepoints import close_missed
+from disctrack.registry.models import TimePoint, TimePointStatus
 from disctrack.surveys.actions import do_create_link
 
 MAX_PATIENTS = 100_000

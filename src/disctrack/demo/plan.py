@@ -35,7 +35,7 @@ from disctrack.demo.steps import (
     start_of,
 )
 from disctrack.demo.treatments import index_treatment, subsequent_surgery
-from disctrack.followup.protocols import Protocol, TimePointSpec
+from disctrack.protocols import Protocol, TimePointSpec
 from disctrack.registry.models.patients import new_registry_id
 
 TREATED_WITHIN_DAYS = (7, 4 * 365)  # index treatments spread over the last four years

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from disctrack.demo.network import DEMO_PASSWORD, EMAIL_DOMAIN, SITES, STAFF
 from disctrack.demo.plan import PatientPlan
 from disctrack.demo.steps import Answered, Complication, Event, Surgery
-from disctrack.followup.ladder import close_missed
 from disctrack.registry.actions import (
     do_add_physician,
     do_adjudicate_complication,
@@ -25,6 +24,7 @@ from disctrack.registry.actions import (
     do_record_treatment,
     do_set_membership,
 )
+from disctrack.registry.actions.timepoints import close_missed
 from disctrack.registry.models import Patient
 from disctrack.surveys.actions import do_enter_response
 

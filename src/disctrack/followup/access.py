@@ -8,21 +8,9 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from disctrack.followup.models import FollowupTask, SafetyAlert, TimePoint
+from disctrack.followup.models import FollowupTask, SafetyAlert
 from disctrack.registry.access import READ, access_site, check_site_access, sites_for
 from disctrack.registry.models import Site
-
-
-def access_timepoint(user, timepoint_id: int, need: str = READ) -> TimePoint:
-    tp = (
-        TimePoint.objects.select_related("patient__site", "treatment__episode")
-        .filter(id=timepoint_id)
-        .first()
-    )
-    if tp is None:
-        raise Http404("No such time point")
-    check_site_access(user, tp.patient.site_id, need)
-    return tp
 
 
 def access_task(user, task_id: int, need: str = READ) -> FollowupTask:

@@ -17,9 +17,9 @@ from datetime import date
 import pandas as pd
 from django.db.models import Count, Min, Q
 
-from disctrack.followup.models import Channel, MessageStatus, TimePoint, TimePointStatus
-from disctrack.followup.timing import local_today
-from disctrack.registry.models import Site
+from disctrack.core.timing import local_today
+from disctrack.followup.models import MessageStatus
+from disctrack.registry.models import Channel, Site, TimePoint, TimePointStatus
 
 COLUMNS = [
     "site", "site_name", "registry_id", "treatment_kind", "protocol", "protocol_version",

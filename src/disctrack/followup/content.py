@@ -53,10 +53,6 @@ class EmailText:
     body: str
 
 
-def survey_url(token: str) -> str:
-    return f"{settings.BASE_URL}{reverse('survey-start', args=[token])}"
-
-
 def opt_out_token(patient_id: int, channel: str) -> str:
     return signing.dumps({"p": patient_id, "c": channel}, salt=OPT_OUT_SALT, compress=True)
 

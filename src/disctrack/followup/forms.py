@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from disctrack.followup.models import CallOutcome
-from disctrack.followup.protocols import protocols
+from disctrack.protocols import protocols
 from disctrack.registry.forms.events import ComplicationForm
 
 

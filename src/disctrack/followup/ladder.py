@@ -1,35 +1,23 @@
 """The escalation ladder: planning it when a window opens, and stopping it.
 
-Each worker pass calls `close_missed`, `cancel_stale` and `open_windows`. Planning is claimed
-per time point with a conditional UPDATE on `ladder_planned_at`, so several workers never
-queue the same ladder twice.
+Each worker pass closes missed windows (`registry.actions.timepoints.close_missed`) and then
+calls `open_windows`. Planning is claimed per time point with a conditional UPDATE on
+`ladder_planned_at`, so several workers never queue the same ladder twice. A time point that
+closes, or whose window moves, stops its ladder through `followup.reactions`.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from disctrack.followup.models import (
-    FollowupTask,
-    MessageStatus,
-    OutboundMessage,
-    TaskStatus,
-    TimePoint,
-    TimePointStatus,
-)
-from disctrack.followup.protocols import Protocol, get_protocol
-from disctrack.followup.timing import at_local, local_today, next_sending_moment, now_utc
-from disctrack.registry.audit import audit_change, snapshot
+from disctrack.core.timing import at_local, local_today, next_sending_moment, now_utc
+from disctrack.followup.models import FollowupTask, MessageStatus, OutboundMessage, TaskStatus
 from disctrack.registry.choices import PatientStatus
-from disctrack.registry.models import Site
+from disctrack.registry.models import Site, TimePoint, TimePointStatus
 
 SYSTEM = "system: follow-up worker"
-
-
-def protocol_of(tp: TimePoint) -> Protocol:
-    return get_protocol(tp.protocol, tp.protocol_version)
 
 
 def plan_steps(tp: TimePoint, site: Site, now: datetime) -> list[OutboundMessage]:
@@ -38,7 +26,7 @@ def plan_steps(tp: TimePoint, site: Site, now: datetime) -> list[OutboundMessage
     Steps already taken in an earlier plan (sent, skipped, given up) are not planned again;
     steps that would fall after the window closes are not planned at all.
     """
-    protocol, zone = protocol_of(tp), site.zone
+    protocol, zone = tp.planned_protocol(), site.zone
     base = max(tp.opens_on, local_today(zone, now))
     taken = set(
         tp.messages.exclude(status=MessageStatus.CANCELLED)
@@ -96,48 +84,3 @@ def cancel_work(timepoints, reason: str, now: datetime | None = None) -> int:
         status=TaskStatus.CANCELLED, outcome=reason, closed_at=now
     )
     return messages
-
-
-def cancel_stale(now: datetime | None = None) -> int:
-    """Stop the work of time points closed elsewhere (withdrawal, death, surgery, answer)."""
-    reason = "the time point is no longer pending"
-    FollowupTask.objects.filter(status=TaskStatus.OPEN).exclude(
-        timepoint__status=TimePointStatus.PENDING
-    ).update(status=TaskStatus.CANCELLED, outcome=reason, closed_at=now or now_utc())
-    return OutboundMessage.objects.filter(status=MessageStatus.QUEUED).exclude(
-        timepoint__status=TimePointStatus.PENDING
-    ).update(status=MessageStatus.CANCELLED, last_error=reason)
-
-
-def close_timepoint(actor, tp: TimePoint, status: str, reason: str,
-                    now: datetime | None = None) -> bool:
-    """Close a pending time point and stop its work; False if it was no longer pending."""
-    before = snapshot(tp)
-    with transaction.atomic():
-        changed = TimePoint.objects.filter(pk=tp.pk, status=TimePointStatus.PENDING).update(
-            status=status, closed_reason=reason
-        )
-        if changed != 1:
-            return False
-        tp.status, tp.closed_reason = status, reason
-        audit_change(actor, tp, before, tp.patient, reason)
-        cancel_work([tp.pk], reason, now)
-    return True
-
-
-def close_missed(today: date | None = None) -> int:
-    """Close as missed every pending time point whose window closed before today.
-
-    `today` is each site's own calendar day unless given (the demo generator passes the day
-    it simulates). Returns how many time points were closed.
-    """
-    closed = 0
-    for site in Site.objects.all():
-        day = today or local_today(site.zone)
-        overdue = TimePoint.objects.filter(
-            patient__site=site, status=TimePointStatus.PENDING, closes_on__lt=day
-        ).select_related("patient")
-        for tp in overdue:
-            closed += close_timepoint(SYSTEM, tp, TimePointStatus.MISSED,
-                                      f"window closed on {tp.closes_on} without an answer")
-    return closed

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from disctrack.followup.models import TimePoint, TimePointStatus
-from disctrack.followup.protocols import SafetyRules
 from disctrack.instruments import load_library
+from disctrack.protocols import SafetyRules
+from disctrack.registry.models import TimePoint, TimePointStatus
+from disctrack.surveys.actions import current_responses
 
 CHECK = "complication_check"
 INJECTION_ITEMS = frozenset({"fever", "new_back_pain"})
@@ -27,9 +28,6 @@ def _scores(responses) -> dict[str, Any]:
 
 def baseline_scores(tp: TimePoint) -> dict[str, Any]:
     """The latest submitted scores of the treatment's baseline, if it was answered."""
-    # Imported here: surveys.actions imports this module (through the hooks) when it loads.
-    from disctrack.surveys.actions import current_responses
-
     baseline = (
         TimePoint.objects.filter(treatment_id=tp.treatment_id, months=0, status=TimePointStatus.ANSWERED)
         .exclude(pk=tp.pk)

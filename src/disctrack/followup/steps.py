@@ -12,9 +12,10 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from disctrack.followup.content import email_text, opt_out_url, sms_text, survey_url
+from disctrack.core.timing import local_today, next_sending_moment, within_hours
+from disctrack.followup.content import email_text, opt_out_url, sms_text
 from disctrack.followup.delivery import Envelope, SendError
-from disctrack.followup.ladder import SYSTEM, protocol_of
+from disctrack.followup.ladder import SYSTEM
 from disctrack.followup.models import (
     EMAIL_STEPS,
     TASK_STEPS,
@@ -26,14 +27,13 @@ from disctrack.followup.models import (
     Step,
     TaskKind,
     TaskStatus,
-    TimePointStatus,
 )
 from disctrack.followup.sms import UNSUBSCRIBED
-from disctrack.followup.timing import local_today, next_sending_moment, within_hours
 from disctrack.registry.actions import do_set_contact_preferences
 from disctrack.registry.choices import PatientStatus
-from disctrack.registry.models import PatientIdentity
+from disctrack.registry.models import PatientIdentity, TimePointStatus
 from disctrack.surveys.actions import do_create_link
+from disctrack.surveys.links import survey_url
 from disctrack.surveys.models import SurveyLink
 
 MAX_ATTEMPTS = 10
@@ -145,7 +145,7 @@ def prepare(message_id: int, worker: str, now: datetime) -> tuple[str, Envelope 
     if msg.step in TASK_STEPS:
         _finish(msg, worker, MessageStatus.SENT, _open_task(msg, now), now)
         return "task", None, None
-    protocol, zone = protocol_of(msg.timepoint), msg.timepoint.patient.site.zone
+    protocol, zone = msg.timepoint.planned_protocol(), msg.timepoint.patient.site.zone
     if not within_hours(now, zone, protocol.sending_start, protocol.sending_end):
         _release(msg, worker, next_sending_moment(now, zone, protocol.sending_start, protocol.sending_end))
         return "deferred", None, None
@@ -192,7 +192,7 @@ def record_failure(message_id: int, attempt_id: int | None, worker: str, error: 
     if msg.attempts >= MAX_ATTEMPTS:
         _finish(msg, worker, MessageStatus.FAILED, f"gave up after {msg.attempts} tries: {error}", now)
         return MessageStatus.FAILED
-    protocol, zone = protocol_of(msg.timepoint), msg.timepoint.patient.site.zone
+    protocol, zone = msg.timepoint.planned_protocol(), msg.timepoint.patient.site.zone
     retry_at = next_sending_moment(now + backoff(msg.attempts), zone, protocol.sending_start,
                                    protocol.sending_end)
     _release(msg, worker, retry_at, str(error))

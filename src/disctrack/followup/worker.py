@@ -17,10 +17,11 @@ from datetime import datetime, timedelta
 
 from django.db.models import Q
 
+from disctrack.core.timing import now_utc
 from disctrack.followup import ladder, steps
 from disctrack.followup.delivery import Dispatcher, SendError
 from disctrack.followup.models import LIVE_STATUSES, MessageStatus, OutboundMessage
-from disctrack.followup.timing import now_utc
+from disctrack.registry.actions.timepoints import close_missed
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +85,7 @@ def run_pass(worker: str, dispatcher: Dispatcher | None = None, limit: int | Non
     own_dispatcher = dispatcher is None
     dispatcher = dispatcher or Dispatcher()
     counts: Counter = Counter()
-    counts["missed"] = ladder.close_missed()
-    counts["cancelled"] = ladder.cancel_stale()
+    counts["missed"] = close_missed()
     counts["planned"] = ladder.open_windows()
     taken = 0
     try:

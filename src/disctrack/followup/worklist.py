@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Count, OuterRef, Subquery
 
+from disctrack.core.timing import local_today
 from disctrack.followup.models import (
     CallLog,
     CallOutcome,
@@ -16,11 +17,8 @@ from disctrack.followup.models import (
     Step,
     TaskKind,
     TaskStatus,
-    TimePoint,
-    TimePointStatus,
 )
-from disctrack.followup.timing import local_today
-from disctrack.registry.models import Site
+from disctrack.registry.models import Site, TimePoint, TimePointStatus
 
 ROWS_SHOWN = 200
 

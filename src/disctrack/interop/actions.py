@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from disctrack.followup.models import TimePoint, TimePointStatus
-from disctrack.registry.audit import Actor, audit_change, snapshot
+from disctrack.registry.actions.timepoints import close_timepoint
+from disctrack.registry.audit import Actor
+from disctrack.registry.models import TimePoint, TimePointStatus
 
 RESTORABLE = (TimePointStatus.MISSED, TimePointStatus.STOPPED)
 
@@ -37,8 +38,5 @@ def do_restore_timepoint_closure(actor: Actor, timepoint: TimePoint, *, status: 
     if status == TimePointStatus.MISSED and timepoint.closes_on >= today:
         raise ValidationError({"status": f"{timepoint.label} is open until {timepoint.closes_on}; "
                                "it cannot have been missed yet"})
-    before = snapshot(timepoint)
-    timepoint.status, timepoint.closed_reason = status, closed_reason
-    timepoint.save(update_fields=["status", "closed_reason"])
-    audit_change(actor, timepoint, before, timepoint.patient, "closure restored by import")
+    close_timepoint(actor, timepoint, status, closed_reason, audit_reason="closure restored by import")
     return timepoint

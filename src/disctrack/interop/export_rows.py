@@ -12,11 +12,11 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
-from disctrack.followup.models import CLOSED_STATUSES, TimePoint
 from disctrack.instruments import load_library
 from disctrack.interop.load_patients import EPISODE_FIELDS, IDENTITY_FIELDS, IMAGING_FIELDS
 from disctrack.interop.load_treatments import TREATMENT_FIELDS
 from disctrack.registry.models import (
+    CLOSED_STATUSES,
     Complication,
     Episode,
     Event,
@@ -25,6 +25,7 @@ from disctrack.registry.models import (
     Patient,
     Physician,
     Site,
+    TimePoint,
     Treatment,
 )
 from disctrack.surveys.models import Response, ResponseStatus

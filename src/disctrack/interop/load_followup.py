@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from disctrack.followup.models import CLOSED_STATUSES, TimePointStatus
 from disctrack.interop.actions import do_restore_timepoint_closure
 from disctrack.interop.context import ACTOR, ImportContext, Target
 from disctrack.interop.csv_format import COMPLICATIONS, EVENTS, TIMEPOINTS
@@ -14,6 +13,7 @@ from disctrack.registry.actions import (
     do_record_event,
 )
 from disctrack.registry.choices import AdjudicationStatus
+from disctrack.registry.models import CLOSED_STATUSES, TimePointStatus
 
 # Closed by the events of events.csv on import; their rows are checked once events are in.
 CLOSED_BY_EVENTS = (TimePointStatus.WITHDRAWN, TimePointStatus.DEAD)

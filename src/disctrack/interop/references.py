@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from disctrack.followup.models import TimePoint
 from disctrack.interop.context import ImportContext
 from disctrack.interop.reading import Row
-from disctrack.registry.models import Episode, Patient, Treatment
+from disctrack.registry.models import Episode, Patient, TimePoint, Treatment
 
 
 def patient_for(ctx: ImportContext, row: Row) -> Patient | None:

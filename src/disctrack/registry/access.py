@@ -12,7 +12,15 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from disctrack.registry.choices import Role
-from disctrack.registry.models import Complication, Episode, Membership, Patient, Site, Treatment
+from disctrack.registry.models import (
+    Complication,
+    Episode,
+    Membership,
+    Patient,
+    Site,
+    TimePoint,
+    Treatment,
+)
 
 READ, WRITE, IDENTITY, ADJUDICATE, MANAGE = "read", "write", "identity", "adjudicate", "manage"
 
@@ -111,6 +119,18 @@ def access_complication(user, complication_id: int, need: str = READ) -> Complic
         raise Http404("No such complication")
     check_site_access(user, complication.episode.patient.site_id, need)
     return complication
+
+
+def access_timepoint(user, timepoint_id: int, need: str = READ) -> TimePoint:
+    tp = (
+        TimePoint.objects.select_related("patient__site", "treatment__episode")
+        .filter(id=timepoint_id)
+        .first()
+    )
+    if tp is None:
+        raise Http404("No such time point")
+    check_site_access(user, tp.patient.site_id, need)
+    return tp
 
 
 def visible_patients(user) -> QuerySet[Patient]:

@@ -7,8 +7,8 @@ from django.core.checks import Error, register
 
 @register()
 def check_protocol_data(app_configs, **kwargs):
-    from disctrack.followup.protocols import ProtocolError, protocols
     from disctrack.instruments import InstrumentDefinitionError, validate_library
+    from disctrack.protocols import ProtocolError, protocols
 
     errors = []
     try:

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from disctrack.registry.views import (
+    account,
     audit,
     complications,
     detail,
@@ -11,11 +12,11 @@ from disctrack.registry.views import (
     events,
     patients,
     staff,
-    timepoints,
     treatments,
 )
 
 urlpatterns = [
+    path("account/password/", account.password_change, name="password-change"),
     path("patients/", patients.patient_list, name="patient-list"),
     path("patients/enroll/", enroll.enroll, name="patient-enroll"),
     path("patients/<str:registry_id>/", detail.patient_detail, name="patient-detail"),
@@ -25,8 +26,6 @@ urlpatterns = [
     path("patients/<str:registry_id>/complications/new/", complications.complication_record,
          name="complication-record"),
     path("patients/<str:registry_id>/events/new/", events.event_record, name="event-record"),
-    path("patients/<str:registry_id>/timepoints/<int:timepoint_id>/link/", timepoints.timepoint_link,
-         name="timepoint-link"),
     path("patients/<str:registry_id>/audit/", audit.patient_audit, name="patient-audit"),
     path("episodes/<int:episode_id>/edit/", edits.episode_edit, name="episode-edit"),
     path("episodes/<int:episode_id>/imaging/", edits.imaging_edit, name="imaging-edit"),

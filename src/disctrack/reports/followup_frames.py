@@ -27,9 +27,8 @@ import numpy as np
 import pandas as pd
 from django.db.models import QuerySet
 
-from disctrack.followup.models import Channel, TimePoint, TimePointStatus
 from disctrack.outcomes.frames import FOLLOWUP_COLUMNS
-from disctrack.registry.models import Treatment
+from disctrack.registry.models import Channel, TimePoint, TimePointStatus, Treatment
 from disctrack.surveys.models import Response, ResponseStatus
 
 SCORE_KEYS = {"odi": ("odi",), "nrs_pain": ("nrs_back", "nrs_leg"),

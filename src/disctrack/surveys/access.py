@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from disctrack.followup.access import access_timepoint
-from disctrack.registry.access import READ
+from disctrack.registry.access import READ, access_timepoint
 from disctrack.surveys.models import Response
 
 

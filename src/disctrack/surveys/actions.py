@@ -10,11 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from disctrack.followup.hooks import timepoint_answered
-from disctrack.followup.models import Channel, TimePoint, TimePointStatus
 from disctrack.instruments import InvalidAnswers, load_library
+from disctrack.registry.actions.timepoints import close_timepoint
 from disctrack.registry.audit import Actor, audit_change, audit_create, snapshot
+from disctrack.registry.models import Channel, TimePoint, TimePointStatus
 from disctrack.surveys.models import Response, ResponseStatus, SurveyLink, hash_token, new_token
+from disctrack.surveys.signals import responses_submitted
 
 
 class LinkUnusable(Exception):
@@ -185,11 +186,10 @@ def _finalise(actor: Actor, timepoint: TimePoint, answers: dict[str, dict[str, A
         response.save()
         audit_create(actor, response, timepoint.patient)
         stored.append(response)
-    before = snapshot(timepoint)
-    timepoint.status, timepoint.answered_at, timepoint.channel = TimePointStatus.ANSWERED, answered_at, channel
-    timepoint.save(update_fields=["status", "answered_at", "channel"])
-    audit_change(actor, timepoint, before, timepoint.patient)
-    timepoint_answered(actor, timepoint, stored)
+    if not close_timepoint(actor, timepoint, TimePointStatus.ANSWERED, now=now,
+                           answered_at=answered_at, channel=channel):
+        raise ValidationError({"timepoint": f"{timepoint.label} was closed while the answers were being stored"})
+    responses_submitted.send(Response, actor=actor, timepoint=timepoint, responses=stored, now=now)
     return stored
 
 

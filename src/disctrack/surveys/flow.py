@@ -8,8 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext, ngettext
 
-from disctrack.followup.models import TimePoint
 from disctrack.instruments import Instrument, load_library
+from disctrack.registry.models import TimePoint
 from disctrack.surveys.actions import current_responses
 from disctrack.surveys.models import ResponseStatus
 

@@ -15,11 +15,10 @@ from django import forms
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from disctrack.followup.models import Channel
 from disctrack.instruments import Instrument, InvalidAnswers, Item
 from disctrack.instruments.answers import coerce_answers, is_asked
 from disctrack.registry.choices import Language
-from disctrack.registry.models import Site
+from disctrack.registry.models import Channel, Site
 
 # An integer item with at most this many values is a row of buttons; a longer one (the
 # EQ-5D's 0-100 health scale) is a number box.

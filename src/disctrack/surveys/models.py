@@ -8,7 +8,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from disctrack.followup.models import Channel, TimePoint
+from disctrack.registry.models import Channel, TimePoint
 
 
 def hash_token(token: str) -> str:

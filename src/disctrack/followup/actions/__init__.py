@@ -2,10 +2,9 @@
 
 from disctrack.followup.actions.alerts import do_dismiss_alert, do_record_alert_complication
 from disctrack.followup.actions.calls import do_complete_task, do_log_call
-from disctrack.followup.actions.sites import do_change_site_protocol, do_opt_out
+from disctrack.followup.actions.optout import do_opt_out
 
 __all__ = [
-    "do_change_site_protocol",
     "do_complete_task",
     "do_dismiss_alert",
     "do_log_call",

@@ -7,8 +7,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from disctrack.core.timing import now_utc
 from disctrack.followup.models import AlertStatus, SafetyAlert
-from disctrack.followup.timing import now_utc
 from disctrack.registry.actions import do_record_complication
 from disctrack.registry.audit import Actor, audit_change, snapshot
 

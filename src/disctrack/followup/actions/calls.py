@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from disctrack.followup.ladder import cancel_work, close_timepoint, protocol_of
+from disctrack.core.timing import local_today, next_sending_moment, now_utc
 from disctrack.followup.models import (
     CallLog,
     CallOutcome,
@@ -17,13 +17,12 @@ from disctrack.followup.models import (
     Step,
     TaskKind,
     TaskStatus,
-    TimePoint,
-    TimePointStatus,
 )
-from disctrack.followup.timing import local_today, next_sending_moment, now_utc
 from disctrack.registry.actions import do_record_event
+from disctrack.registry.actions.timepoints import close_timepoint
 from disctrack.registry.audit import Actor, audit_change, audit_create, snapshot
 from disctrack.registry.choices import EventKind
+from disctrack.registry.models import TimePoint, TimePointStatus
 
 # A call task with no answer comes back after this many days, up to this many tries.
 RETRY_CALL_AFTER = timedelta(days=2)
@@ -38,7 +37,7 @@ def _close_task(task: FollowupTask | None, actor, outcome: str, now: datetime) -
 
 
 def _email_link_now(tp: TimePoint, now: datetime) -> None:
-    protocol, zone = protocol_of(tp), tp.patient.site.zone
+    protocol, zone = tp.planned_protocol(), tp.patient.site.zone
     due = next_sending_moment(now, zone, protocol.sending_start, protocol.sending_end)
     OutboundMessage.objects.create(timepoint=tp, step=Step.EMAIL_AFTER_CALL, due_at=due,
                                    next_attempt_at=due, created_at=now)
@@ -71,7 +70,6 @@ def _withdraw(actor, tp: TimePoint, note: str, now: datetime) -> None:
     do_record_event(actor, tp.treatment.episode, kind=EventKind.WITHDRAWAL,
                     occurred_on=local_today(tp.patient.site.zone, now),
                     reason=note or "withdrew during a follow-up telephone call")
-    cancel_work(tp.patient.timepoints.values("pk"), "the patient withdrew", now)
 
 
 @transaction.atomic
@@ -99,7 +97,7 @@ def do_log_call(actor: Actor, timepoint: TimePoint, *, outcome: str, note: str =
     elif outcome == CallOutcome.DECLINED:
         _close_task(task, actor, "declined", now)
         close_timepoint(actor, tp, TimePointStatus.MISSED,
-                        "declined on the telephone" + (f": {note}" if note else ""), now)
+                        "declined on the telephone" + (f": {note}" if note else ""), now=now)
     else:
         _close_task(task, actor, CallOutcome(outcome).label, now)
         if outcome == CallOutcome.REACHED:

@@ -1,4 +1,7 @@
-"""Follow-up models: time points, the outbound queue, staff tasks and safety alerts."""
+"""Follow-up models: the outbound queue, staff tasks and safety alerts.
+
+Time points themselves are the registry's (`disctrack.registry.models.TimePoint`).
+"""
 
 from disctrack.followup.models.queue import (
     EMAIL_STEPS,
@@ -19,15 +22,8 @@ from disctrack.followup.models.tasks import (
     TaskKind,
     TaskStatus,
 )
-from disctrack.followup.models.timepoints import (
-    CLOSED_STATUSES,
-    Channel,
-    TimePoint,
-    TimePointStatus,
-)
 
 __all__ = [
-    "CLOSED_STATUSES",
     "EMAIL_STEPS",
     "LIVE_STATUSES",
     "TASK_STEPS",
@@ -36,7 +32,6 @@ __all__ = [
     "AttemptOutcome",
     "CallLog",
     "CallOutcome",
-    "Channel",
     "FollowupTask",
     "MessageStatus",
     "OutboundMessage",
@@ -44,6 +39,4 @@ __all__ = [
     "Step",
     "TaskKind",
     "TaskStatus",
-    "TimePoint",
-    "TimePointStatus",
 ]

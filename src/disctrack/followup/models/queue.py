@@ -11,7 +11,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from disctrack.followup.models.timepoints import TimePoint
+from disctrack.registry.models import TimePoint
 
 
 class Step(models.TextChoices):

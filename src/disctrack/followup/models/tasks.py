@@ -7,8 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from disctrack.followup.models.queue import OutboundMessage
-from disctrack.followup.models.timepoints import TimePoint
-from disctrack.registry.models import Complication, Patient
+from disctrack.registry.models import Complication, Patient, TimePoint
 
 
 class TaskKind(models.TextChoices):

@@ -8,10 +8,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from disctrack.followup.actions import do_change_site_protocol
 from disctrack.followup.forms import SiteProtocolForm
-from disctrack.followup.protocols import get_protocol
+from disctrack.protocols import get_protocol
 from disctrack.registry.access import MANAGE, access_site
+from disctrack.registry.actions import do_change_site_protocol
 from disctrack.registry.forms.errors import add_action_errors
 
 

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from disctrack.followup.access import access_task, access_timepoint, sites_in_view
+from disctrack.followup.access import access_task, sites_in_view
 from disctrack.followup.actions import do_complete_task, do_log_call
 from disctrack.followup.forms import CallLogForm, TaskDoneForm
 from disctrack.followup.models import CallOutcome
 from disctrack.followup.worklist import build_worklist
-from disctrack.registry.access import IDENTITY, WRITE, allows, membership_at
+from disctrack.registry.access import IDENTITY, WRITE, access_timepoint, allows, membership_at
 from disctrack.registry.forms.errors import add_action_errors
 
 

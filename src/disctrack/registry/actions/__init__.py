@@ -18,6 +18,7 @@ from disctrack.registry.actions.patients import (
 )
 from disctrack.registry.actions.sites import (
     do_add_physician,
+    do_change_site_protocol,
     do_create_site,
     do_create_staff,
     do_remove_membership,
@@ -30,6 +31,7 @@ from disctrack.registry.actions.treatments import do_record_treatment, do_update
 __all__ = [
     "do_add_physician",
     "do_adjudicate_complication",
+    "do_change_site_protocol",
     "do_create_site",
     "do_create_staff",
     "do_enroll_patient",

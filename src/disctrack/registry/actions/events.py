@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from disctrack.followup.models import TimePointStatus
 from disctrack.registry.actions._util import apply_changes
+from disctrack.registry.actions.timepoints import close_timepoint
 from disctrack.registry.audit import Actor, audit_change, audit_create, snapshot
 from disctrack.registry.choices import (
     AdjudicationStatus,
@@ -18,7 +18,7 @@ from disctrack.registry.choices import (
     Relatedness,
     Severity,
 )
-from disctrack.registry.models import Complication, Episode, Event, Patient
+from disctrack.registry.models import Complication, Episode, Event, Patient, TimePointStatus
 
 
 @transaction.atomic
@@ -94,10 +94,8 @@ def do_record_event(actor: Actor, episode: Episode, *, kind: str, occurred_on,
     patient.save(update_fields=["status"])
     audit_change(actor, patient, before, patient, f"{kind} recorded")
     if timepoint_status is not None:
+        reason = f"{event.get_kind_display()} on {occurred_on}"
         for tp in patient.timepoints.filter(status=TimePointStatus.PENDING):
-            tp_before = snapshot(tp)
-            tp.status = timepoint_status
-            tp.closed_reason = f"{event.get_kind_display()} on {occurred_on}"
-            tp.save(update_fields=["status", "closed_reason"])
-            audit_change(actor, tp, tp_before, patient, tp.closed_reason)
+            tp.patient = patient
+            close_timepoint(actor, tp, timepoint_status, reason)
     return event

@@ -1,4 +1,4 @@
-"""Sites, physicians and staff accounts."""
+"""Sites (and the follow-up protocol each follows), physicians and staff accounts."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from disctrack.followup.protocols import ProtocolError, get_protocol
+from disctrack.protocols import ProtocolError, get_protocol
 from disctrack.registry.actions._util import build, require_reason
+from disctrack.registry.actions.schedule import reschedule_pending
 from disctrack.registry.audit import (
     Actor,
     audit_change,
@@ -17,13 +18,13 @@ from disctrack.registry.audit import (
     audit_entry,
     snapshot,
 )
-from disctrack.registry.choices import Role
-from disctrack.registry.models import Membership, Physician, Site
+from disctrack.registry.choices import PatientStatus, Role, TreatmentRole
+from disctrack.registry.models import Membership, Physician, Site, TimePoint, Treatment
 
 
-def _check_protocol(name: str) -> None:
+def _check_protocol(name: str):
     try:
-        get_protocol(name)
+        return get_protocol(name)
     except ProtocolError as exc:
         raise ValidationError({"protocol": str(exc)}) from None
 
@@ -37,6 +38,29 @@ def do_create_site(actor: Actor, *, code: str, name: str, timezone: str = "UTC",
     site.save()
     audit_create(actor, site)
     return site
+
+
+@transaction.atomic
+def do_change_site_protocol(actor: Actor, site: Site, protocol_name: str) -> list[TimePoint]:
+    """The site follows another protocol: every pending time point of its patients moves.
+
+    Answered and closed time points keep the protocol they were asked under.
+    """
+    protocol = _check_protocol(protocol_name)
+    site = Site.objects.select_for_update().get(pk=site.pk)
+    before = snapshot(site)
+    site.protocol = protocol.name
+    site.save(update_fields=["protocol"])
+    reason = f"site follows protocol {protocol.name} v{protocol.version}"
+    audit_change(actor, site, before, reason=reason)
+    treatments = Treatment.objects.filter(
+        role=TreatmentRole.INDEX, episode__patient__site=site,
+        episode__patient__status=PatientStatus.ACTIVE,
+    ).select_related("episode__patient__site")
+    changed: list[TimePoint] = []
+    for treatment in treatments:
+        changed.extend(reschedule_pending(actor, treatment, reason, protocol))
+    return changed
 
 
 @transaction.atomic

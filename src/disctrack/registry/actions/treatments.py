@@ -7,12 +7,12 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from disctrack.followup.models import TimePointStatus
-from disctrack.followup.schedule import create_timepoints, protocol_for, reschedule_pending
 from disctrack.registry.actions._util import apply_changes, require_reason
+from disctrack.registry.actions.schedule import create_timepoints, protocol_for, reschedule_pending
+from disctrack.registry.actions.timepoints import close_timepoint
 from disctrack.registry.audit import Actor, audit_change, audit_create, snapshot
 from disctrack.registry.choices import SURGICAL_KINDS, TreatmentRole
-from disctrack.registry.models import Episode, Patient, Treatment, sorted_levels
+from disctrack.registry.models import Episode, TimePointStatus, Treatment, sorted_levels
 
 
 def _role_for(episode: Episode, kind: str, requested: str | None) -> str:
@@ -45,12 +45,9 @@ def _stop_after_surgery(actor: Actor, episode: Episode, surgery: Treatment) -> N
     if index is None or protocol_for(index).after_subsequent_surgery != "stop":
         return
     pending = index.timepoints.filter(status=TimePointStatus.PENDING, target_on__gt=surgery.performed_on)
-    for tp in pending:
-        before = snapshot(tp)
-        tp.status = TimePointStatus.STOPPED
-        tp.closed_reason = f"subsequent surgery on {surgery.performed_on}"
-        tp.save(update_fields=["status", "closed_reason"])
-        audit_change(actor, tp, before, episode.patient, "protocol stops follow-up after surgery")
+    for tp in pending.select_related("patient"):
+        close_timepoint(actor, tp, TimePointStatus.STOPPED, f"subsequent surgery on {surgery.performed_on}",
+                        audit_reason="protocol stops follow-up after surgery")
 
 
 @transaction.atomic
@@ -92,15 +89,5 @@ def do_update_treatment(actor: Actor, treatment: Treatment, changes: dict[str, A
     patient = treatment.episode.patient
     audit_change(actor, treatment, before, patient, reason)
     if before["performed_on"] != treatment.performed_on.isoformat() and treatment.role == TreatmentRole.INDEX:
-        _reschedule(actor, treatment, patient, reason)
+        reschedule_pending(actor, treatment, f"rescheduled: {reason}")
     return treatment
-
-
-def _reschedule(actor: Actor, treatment: Treatment, patient: Patient, reason: str) -> None:
-    """Move the pending time points, auditing each move from its old dates to its new ones."""
-    before = {tp.pk: snapshot(tp) for tp in treatment.timepoints.all()}
-    for tp in reschedule_pending(treatment):
-        if tp.pk in before:
-            audit_change(actor, tp, before[tp.pk], patient, f"rescheduled: {reason}")
-        else:
-            audit_create(actor, tp, patient, f"rescheduled: {reason}")

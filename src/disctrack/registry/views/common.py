@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
 from django.http import Http404
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from disctrack.registry.access import IDENTITY, allows, membership_at
@@ -33,16 +31,3 @@ def current_episode(patient: Patient) -> Episode:
 def site_today(site: Site) -> date:
     """Today's date on the site's calendar, which decides what is due and what is late."""
     return timezone.localdate(timezone=site.zone)
-
-
-def optional_url(name: str, *args) -> str | None:
-    """The URL of a page another app provides, or None while that app does not have it."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
-
-
-def survey_url(token: str) -> str:
-    path = optional_url("survey-start", token) or f"/s/{token}/"
-    return settings.BASE_URL + path

@@ -8,15 +8,9 @@ from django.views.decorators.http import require_GET
 
 from disctrack.registry.access import ADJUDICATE, MANAGE, WRITE, access_patient, allows
 from disctrack.registry.choices import PatientStatus
-from disctrack.registry.views.charts import patient_charts
-from disctrack.registry.views.common import optional_url, patient_context, site_today
-from disctrack.registry.views.patient_page import (
-    annotate_timepoints,
-    episodes_with_records,
-    timeline,
-    timepoints_with_links,
-    treatment_facts,
-)
+from disctrack.registry.views.common import patient_context, site_today
+from disctrack.registry.views.patient_page import episodes_with_records, timeline, treatment_facts
+from disctrack.registry.views.sections import PatientPage, render_patient_sections
 
 
 @login_required
@@ -31,18 +25,16 @@ def patient_detail(request, registry_id: str):
         for treatment in episode.treatments.all():
             treatment.facts = treatment_facts(treatment)
     today = site_today(patient.site)
-    timepoints = annotate_timepoints(timepoints_with_links(patient), today, can_write)
     if context["identity"]:
         context["age"] = context["identity"].age_on(today)
+    page = PatientPage(request, patient, membership, today, can_write)
     context.update({
         "episodes": episodes,
-        "timepoints": timepoints,
-        "timeline": timeline(patient, episodes, timepoints),
-        "charts": patient_charts(timepoints),
+        "sections": render_patient_sections(page),
+        "timeline": timeline(patient, episodes, patient.timepoints.all()),
         "can_write": can_write,
         "can_adjudicate": allows(membership, ADJUDICATE),
         "can_manage": allows(membership, MANAGE),
         "can_record_event": can_write and patient.status != PatientStatus.DEAD,
-        "candidacy_url": optional_url("candidacy", patient.registry_id),
     })
     return render(request, "registry/patient_detail.html", context)

@@ -1,4 +1,4 @@
-"""The data of the patient page: time point states, treatment details and a timeline."""
+"""The data of the patient page: treatment details, time point states and a timeline."""
 
 from __future__ import annotations
 
@@ -8,13 +8,9 @@ from datetime import date
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from disctrack.followup.models import TimePointStatus
-from disctrack.instruments import UnknownInstrument, load_library
 from disctrack.registry.choices import AdjudicationStatus, ConservativeComponent
 from disctrack.registry.forms.treatments import TreatmentForm, fields_for_kind
-from disctrack.registry.models import Complication, Event, Treatment
-from disctrack.registry.views.common import optional_url
-from disctrack.surveys.models import Response, ResponseStatus, SurveyLink
+from disctrack.registry.models import Complication, Event, TimePointStatus, Treatment
 
 
 @dataclass(frozen=True)
@@ -36,32 +32,6 @@ def episodes_with_records(patient):
     )
 
 
-def timepoints_with_links(patient):
-    usable = SurveyLink.objects.filter(
-        submitted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
-    ).order_by("-expires_at")
-    submitted = Response.objects.filter(status=ResponseStatus.SUBMITTED).order_by("instrument", "-version")
-    return patient.timepoints.order_by("target_on", "id").prefetch_related(
-        Prefetch("links", queryset=usable, to_attr="usable_links"),
-        Prefetch("responses", queryset=submitted, to_attr="submitted_responses"),
-    )
-
-
-def _latest_by_instrument(tp) -> dict:
-    """The latest submitted version of each instrument's response (prefetched newest first)."""
-    latest: dict = {}
-    for response in tp.submitted_responses:
-        latest.setdefault(response.instrument, response)
-    return latest
-
-
-def _title(instrument: str) -> str:
-    try:
-        return load_library().get(instrument).title("en")
-    except UnknownInstrument:
-        return instrument
-
-
 def timepoint_state(tp, today: date) -> tuple[str, str]:
     """What a time point's status means today, and its badge class."""
     if tp.status == TimePointStatus.ANSWERED:
@@ -77,23 +47,6 @@ def timepoint_state(tp, today: date) -> tuple[str, str]:
     if today > tp.target_on:
         return "Overdue", "warn"
     return "Open", "warn"
-
-
-def annotate_timepoints(timepoints, today: date, can_write: bool) -> list:
-    """Each time point with its state and the actions open to the user."""
-    rows = list(timepoints)
-    for tp in rows:
-        tp.state_label, tp.state_badge = timepoint_state(tp, today)
-        tp.can_link = can_write and tp.is_open_on(today)
-        # Late paper forms are welcome; answers to a time point not yet open are not.
-        enterable = tp.status == TimePointStatus.MISSED or (
-            tp.status == TimePointStatus.PENDING and today >= tp.opens_on)
-        tp.enter_url = optional_url("response-enter", tp.id) if can_write and enterable else None
-        tp.open_in_clinic_url = optional_url("survey-open-in-clinic", tp.id) if tp.can_link else None
-        tp.current_responses = _latest_by_instrument(tp)
-        tp.response_links = [(_title(name), optional_url("response-detail", response.pk))
-                             for name, response in tp.current_responses.items()]
-    return rows
 
 
 def _display(treatment: Treatment, name: str):

@@ -9,11 +9,10 @@ from django.db.models.functions import Replace, Upper
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from disctrack.followup.models import TimePoint, TimePointStatus
 from disctrack.registry.access import IDENTITY, site_ids, sites_for, visible_patients
 from disctrack.registry.choices import TreatmentKind, TreatmentRole
 from disctrack.registry.forms.filters import PatientFilterForm
-from disctrack.registry.models import Treatment
+from disctrack.registry.models import TimePoint, TimePointStatus, Treatment
 
 PAGE_SIZE = 50
 

@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from disctrack.followup.models import TimePointStatus
 from disctrack.registry.access import WRITE, access_patient, access_treatment
 from disctrack.registry.actions import do_record_treatment, do_update_treatment
 from disctrack.registry.choices import TreatmentRole
 from disctrack.registry.forms.errors import add_action_errors
 from disctrack.registry.forms.treatments import TreatmentEditForm, TreatmentRecordForm
+from disctrack.registry.models import TimePointStatus
 from disctrack.registry.views.common import current_episode, patient_context
 
 

@@ -14,11 +14,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from disctrack.followup.access import access_timepoint
-from disctrack.followup.models import Channel, TimePoint, TimePointStatus
 from disctrack.instruments import load_library
-from disctrack.registry.access import WRITE
-from disctrack.registry.models import Site
+from disctrack.registry.access import WRITE, access_timepoint
+from disctrack.registry.models import Channel, Site, TimePoint, TimePointStatus
 from disctrack.surveys.actions import current_responses, do_create_link, do_enter_response
 from disctrack.surveys.forms import EntryForm, InstrumentForm
 from disctrack.surveys.views.staff_common import (

@@ -15,8 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone, translation
 
 from disctrack.core import throttle
-from disctrack.followup.models import TimePoint
-from disctrack.registry.models import Site
+from disctrack.registry.models import Site, TimePoint
 from disctrack.surveys.actions import LinkUnusable, find_link
 from disctrack.surveys.models import SurveyLink
 

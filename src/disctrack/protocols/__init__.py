@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from dateutil.relativedelta import relativedelta
 
-from disctrack.followup.protocols.safety import SafetyRules, SafetyRulesError, parse_safety
+from disctrack.protocols.safety import SafetyRules, SafetyRulesError, parse_safety
 
 PROTOCOL_DIR = Path(__file__).parent
 ESCALATION_STEPS = ("email", "email_reminder", "sms", "call_task", "letter_task")
@@ -100,7 +100,7 @@ def _parse_timepoint(raw, where: str, known_instruments: set[str] | None) -> Tim
     missing = _TP_KEYS - set(raw)
     _require(not missing, where, f"missing key(s) {sorted(missing)}")
     instruments = raw["instruments"]
-    _require(isinstance(instruments, list) and instruments, f"{where}.instruments",
+    _require(isinstance(instruments, list) and bool(instruments), f"{where}.instruments",
              "must be a non-empty list")
     if known_instruments is not None:
         bad = [name for name in instruments if name not in known_instruments]

@@ -9,10 +9,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from disctrack.followup.models import TimePointStatus
 from disctrack.registry.access import WRITE, access_patient
-from disctrack.registry.views.common import patient_context, site_today, survey_url
+from disctrack.registry.models import TimePointStatus
+from disctrack.registry.views.common import patient_context, site_today
 from disctrack.surveys.actions import do_create_link
+from disctrack.surveys.links import survey_url
 
 
 @never_cache
@@ -35,4 +36,4 @@ def timepoint_link(request, registry_id: str, timepoint_id: int):
     context = patient_context(request.user, patient)
     context.update({"timepoint": timepoint, "link": link, "url": survey_url(token)})
     # Rendered, not redirected: the token exists only in this response.
-    return render(request, "registry/survey_link.html", context)
+    return render(request, "surveys/staff/link.html", context)

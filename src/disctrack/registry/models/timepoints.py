@@ -1,4 +1,8 @@
-"""Expected follow-up time points of a treated patient."""
+"""Expected follow-up time points of a treated patient: the dates its questionnaires are due.
+
+Laid out by `registry.schedule` when an index treatment is recorded; closed only by
+`registry.actions.timepoints.close_timepoint`.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ from datetime import date
 
 from django.db import models
 
-from disctrack.registry.models import Patient, Treatment
+from disctrack.protocols import Protocol, get_protocol
+from disctrack.registry.models.patients import Patient
+from disctrack.registry.models.treatments import Treatment
 
 
 class TimePointStatus(models.TextChoices):
@@ -50,8 +56,9 @@ class TimePoint(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     channel = models.CharField(max_length=8, choices=Channel.choices, blank=True)
     closed_reason = models.CharField(max_length=200, blank=True)
-    # Set when the escalation ladder is queued; reset when the window moves, so the worker
-    # plans it again. The worker claims this column with a conditional UPDATE.
+    # The follow-up worker's claim on planning this time point's reminders (the escalation
+    # ladder): set when they are queued, cleared by the follow-up app when the window moves
+    # so the worker plans them again. Only disctrack.followup writes it.
     ladder_planned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -66,6 +73,10 @@ class TimePoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.patient} {self.label}"
+
+    def planned_protocol(self) -> Protocol:
+        """The protocol version the time point was planned with (its windows and reminders)."""
+        return get_protocol(self.protocol, self.protocol_version)
 
     def is_open_on(self, day: date) -> bool:
         return self.status == TimePointStatus.PENDING and self.opens_on <= day <= self.closes_on

@@ -1,13 +1,19 @@
-"""Create and move a patient's expected time points when treatments are recorded or changed."""
+"""Lay out a patient's expected time points when treatments are recorded, and move them.
+
+The windows come from the site's protocol (`disctrack.protocols`). Moving a pending time
+point sends `timepoint_moved`, on which the follow-up app cancels its queued messages and
+plans its reminders again from the new window.
+"""
 
 from __future__ import annotations
 
-from disctrack.followup.ladder import cancel_work
-from disctrack.followup.models import TimePoint, TimePointStatus
-from disctrack.followup.protocols import Protocol, get_protocol
-from disctrack.followup.timing import local_today
+from disctrack.core.timing import local_today, now_utc
+from disctrack.protocols import Protocol, get_protocol
+from disctrack.registry.actions.timepoints import close_timepoint
+from disctrack.registry.audit import Actor, audit_change, audit_create, snapshot
 from disctrack.registry.choices import TreatmentRole
-from disctrack.registry.models import Treatment
+from disctrack.registry.models import TimePoint, TimePointStatus, Treatment
+from disctrack.registry.signals import timepoint_moved
 
 
 def protocol_for(treatment: Treatment) -> Protocol:
@@ -45,18 +51,19 @@ def _window_fields(tp: TimePoint) -> tuple:
             tp.opens_on, tp.target_on, tp.closes_on)
 
 
-def reschedule_pending(treatment: Treatment, protocol: Protocol | None = None) -> list[TimePoint]:
-    """Move every pending time point to the treatment's (new) date or protocol.
+def reschedule_pending(actor: Actor, treatment: Treatment, reason: str,
+                       protocol: Protocol | None = None) -> list[TimePoint]:
+    """Move every pending time point to the treatment's (new) date or protocol, audited.
 
     Answered and closed time points are never touched. Time points the new protocol adds are
     created unless their window has already closed (they were never asked); pending ones it
-    drops are stopped with the reason. A moved time point's queued messages are cancelled
-    and its ladder is planned again by the worker from the new window, without repeating
-    the steps already taken.
+    drops are stopped with the reason. Returns the time points created, moved or stopped.
+    Call inside an action's transaction.
     """
     protocol = protocol or protocol_for(treatment)
     patient = treatment.episode.patient
-    today = local_today(patient.site.zone)
+    now = now_utc()
+    today = local_today(patient.site.zone, now)
     existing = {tp.code: tp for tp in treatment.timepoints.all()}
     changed: list[TimePoint] = []
     for spec in protocol.timepoints:
@@ -68,21 +75,23 @@ def reschedule_pending(treatment: Treatment, protocol: Protocol | None = None) -
             tp = TimePoint(patient=patient, treatment=treatment, code=spec.code)
         elif tp.status != TimePointStatus.PENDING:
             continue
-        before = None if tp.pk is None else _window_fields(tp)
+        before = None if tp.pk is None else snapshot(tp)
+        moved_from = None if tp.pk is None else _window_fields(tp)
         tp.protocol, tp.protocol_version = protocol.name, protocol.version
         tp.label, tp.months, tp.instruments = spec.label, spec.months, list(spec.instruments)
         tp.opens_on, tp.target_on, tp.closes_on = opens, target, closes
-        if before == _window_fields(tp):
+        if moved_from == _window_fields(tp):
             continue
-        tp.ladder_planned_at = None
         tp.save()
-        cancel_work([tp.pk], "rescheduled")
+        if before is None:
+            audit_create(actor, tp, patient, reason)
+        else:
+            audit_change(actor, tp, before, patient, reason)
+            timepoint_moved.send(TimePoint, timepoint=tp, reason="rescheduled", now=now)
         changed.append(tp)
     for tp in existing.values():
-        if tp.status == TimePointStatus.PENDING:
-            tp.status = TimePointStatus.STOPPED
-            tp.closed_reason = f"not in protocol {protocol.name} v{protocol.version}"
-            tp.save(update_fields=["status", "closed_reason"])
-            cancel_work([tp.pk], tp.closed_reason)
+        if tp.status == TimePointStatus.PENDING and close_timepoint(actor, tp, TimePointStatus.STOPPED,
+                           f"not in protocol {protocol.name} v{protocol.version}",
+                           now=now, audit_reason=reason):
             changed.append(tp)
     return changed

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 import yaml
 
-from disctrack.followup.protocols import (
+from disctrack.protocols import (
     PROTOCOL_DIR,
     ProtocolError,
     get_protocol,

@@ -7,9 +7,9 @@ from datetime import timedelta
 import time_machine
 from tests.registry.postdata import complete_answers
 
-from disctrack.registry.views.charts import Chart, Line, _spaced, patient_charts, render_svg
-from disctrack.registry.views.patient_page import annotate_timepoints, timepoints_with_links
 from disctrack.surveys.actions import do_correct_response, do_enter_response
+from disctrack.surveys.views.charts import Chart, Line, _spaced, patient_charts, render_svg
+from disctrack.surveys.views.patient_section import annotate_timepoints, timepoints_with_links
 
 
 def _answer_baseline(patient, personas, back: int):
