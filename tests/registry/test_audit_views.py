@@ -51,6 +51,22 @@ def test_the_site_log_filters_by_user_record_type_and_date(client_for, personas,
     assert "Dates in Europe/Madrid." in by_day.content.decode()
 
 
+def test_time_points_audited_before_they_moved_to_the_registry_are_found_as_time_points(
+        client_for, personas, patient):
+    from disctrack.registry.models import AuditEntry
+
+    m1 = patient.timepoints.get(code="m1")
+    old = AuditEntry.objects.create(at=patient.enrolled_at, actor="system: follow-up worker", action="update",
+                                    model="followup.TimePoint", object_id=str(m1.pk),
+                                    registry_id=patient.registry_id, site=personas.site_a,
+                                    changes={"status": ["pending", "missed"]}, reason="written by 0.1")
+    response = client_for(personas.admin).get(reverse("audit-log"), {"model": "registry.TimePoint"})
+    found = list(response.context["page"].object_list)
+    assert old in found and {entry.model for entry in found} == {"registry.TimePoint", "followup.TimePoint"}
+    choices = [value for value, _ in response.context["form"].fields["model"].choices]
+    assert "registry.TimePoint" in choices and "followup.TimePoint" not in choices
+
+
 def test_an_inverted_date_range_is_named(client_for, personas, patient):
     response = client_for(personas.admin).get(
         reverse("audit-log"), {"date_from": "2026-03-10", "date_to": "2026-03-01"})

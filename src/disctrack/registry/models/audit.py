@@ -5,6 +5,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+# Record types whose model moved to another app: each entry keeps the label it was written
+# with (the trail is append-only), and the record type is shown and filtered by the current one.
+FORMER_LABELS = {"registry.TimePoint": ("followup.TimePoint",)}
+_CURRENT_LABEL = {old: new for new, olds in FORMER_LABELS.items() for old in olds}
+
+
+def current_label(label: str) -> str:
+    return _CURRENT_LABEL.get(label, label)
+
+
+def labels_of(label: str) -> tuple[str, ...]:
+    """Every label the record type was written with, the current one first."""
+    return (label, *FORMER_LABELS.get(label, ()))
+
 
 class AuditTrailIsAppendOnly(Exception):
     """An audit entry was about to be changed or deleted; entries are only ever added."""

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from disctrack.registry.access import MANAGE, access_patient, memberships, site_ids
 from disctrack.registry.forms.filters import AuditFilterForm
 from disctrack.registry.models import AuditEntry
+from disctrack.registry.models.audit import current_label, labels_of
 from disctrack.registry.views.common import patient_context
 
 PAGE_SIZE = 100
@@ -47,7 +48,7 @@ def _filtered(entries: QuerySet, filters: dict, zone) -> QuerySet:
     if filters["user"]:
         entries = entries.filter(actor__icontains=filters["user"].strip())
     if filters["model"]:
-        entries = entries.filter(model=filters["model"])
+        entries = entries.filter(model__in=labels_of(filters["model"]))
     if filters["registry_id"]:
         entries = entries.filter(registry_id__iexact=filters["registry_id"].strip())
     if filters["date_from"]:
@@ -64,7 +65,7 @@ def audit_log(request):
     if not sites:
         raise PermissionDenied("Only administrators see the audit log")
     entries = AuditEntry.objects.filter(site_id__in=sites)
-    models = list(entries.order_by("model").values_list("model", flat=True).distinct())
+    models = sorted({current_label(label) for label in entries.values_list("model", flat=True).distinct()})
     zone = _filter_zone(request.user, sites)
     form = AuditFilterForm(request.GET or None, models=models, zone_name=str(zone))
     if form.is_bound:
