@@ -5,7 +5,8 @@ CI). Where a lower app's event must set off work in a higher one, the lower app 
 signal, or offers a place to register, and this module connects the two. Read it to know
 everything that happens across the layers.
 
-Called once, when Django starts (`disctrack.apps.WiringConfig.ready`).
+Called once, when Django starts (`disctrack.apps.WiringConfig.ready`): it imports only
+light modules, so that a command's start-up does not load the statistics or the plots.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from disctrack.registry import signals as registry
 from disctrack.registry.views import navigation as registry_navigation
 from disctrack.registry.views.sections import add_patient_section
 from disctrack.reports import context as reports_context
-from disctrack.reports.views.candidacy import candidacy_section
+from disctrack.reports.views.patient_section import candidacy_section
 from disctrack.surveys import signals as surveys
 from disctrack.surveys.views.patient_section import followup_section
 

@@ -14,10 +14,11 @@ from django.db import transaction
 
 from disctrack.core.timing import at_local, local_today, next_sending_moment, now_utc
 from disctrack.followup.models import FollowupTask, MessageStatus, OutboundMessage, TaskStatus
+from disctrack.registry.actions.timepoints import WORKER_ACTOR
 from disctrack.registry.choices import PatientStatus
 from disctrack.registry.models import Site, TimePoint, TimePointStatus
 
-SYSTEM = "system: follow-up worker"
+SYSTEM = WORKER_ACTOR
 
 
 def plan_steps(tp: TimePoint, site: Site, now: datetime) -> list[OutboundMessage]:

@@ -17,7 +17,8 @@ from disctrack.registry.audit import Actor, audit_change, snapshot
 from disctrack.registry.models import Site, TimePoint, TimePointStatus
 from disctrack.registry.signals import timepoint_closed
 
-MISSED_BY = "system: follow-up worker"
+# How the audit trail names the follow-up worker, which closes missed windows each pass.
+WORKER_ACTOR = "system: follow-up worker"
 
 # From which status each closing may happen: a missed time point can still be answered
 # late (a paper form that arrives after the window), nothing else reopens.
@@ -70,6 +71,6 @@ def close_missed(today: date | None = None) -> int:
             patient__site=site, status=TimePointStatus.PENDING, closes_on__lt=day
         ).select_related("patient")
         for tp in overdue:
-            closed += close_timepoint(MISSED_BY, tp, TimePointStatus.MISSED,
+            closed += close_timepoint(WORKER_ACTOR, tp, TimePointStatus.MISSED,
                                       f"window closed on {tp.closes_on} without an answer")
     return closed

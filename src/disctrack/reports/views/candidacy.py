@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.template.loader import render_to_string
-from django.urls import reverse
 
 from disctrack.outcomes import load_definitions
 from disctrack.registry.access import access_patient, site_ids
-from disctrack.registry.views.sections import PatientPage
 from disctrack.reports.candidacy import estimates, fitted_model
 
 
@@ -27,11 +24,3 @@ def candidacy(request, registry_id: str):
     fragment = request.GET.get("fragment") == "1" or request.headers.get("HX-Request") == "true"
     template = "reports/_candidacy.html" if fragment else "reports/candidacy.html"
     return render(request, template, context)
-
-
-def candidacy_section(page: PatientPage) -> str:
-    """The patient page's box that loads the candidacy fragment after the page, so the page
-    never waits for the models (registry/static/registry/patient.js)."""
-    url = reverse("candidacy", args=[page.patient.registry_id])
-    return render_to_string("reports/_patient_candidacy.html", {"candidacy_url": url},
-                            request=page.request)

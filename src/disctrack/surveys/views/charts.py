@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import matplotlib
 from django.utils.html import escape
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # Which score of which instrument each chart line shows.
 ODI_LINES = (("odi", "odi", "ODI"),)
@@ -79,6 +81,8 @@ def patient_charts(timepoints) -> list[Chart]:
 
 
 def render_svg(chart: Chart) -> str:
+    import matplotlib  # loaded by the first chart drawn, not when the page's code is imported
+
     buffer = io.StringIO()
     # Settings apply when artists are made, so the whole figure is drawn inside them.
     with matplotlib.rc_context(_SVG_SETTINGS):
@@ -100,6 +104,8 @@ def _spaced(months: list[int]) -> list[int]:
 
 
 def _draw(chart: Chart) -> Figure:
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(5.6, 3.0), dpi=100)
     # Fixed margins: the constrained layout engine doubled the time to draw a chart.
     figure.subplots_adjust(left=0.12, right=0.98, top=0.96, bottom=0.17)
