@@ -89,9 +89,11 @@ def reschedule_pending(actor: Actor, treatment: Treatment, reason: str,
             audit_change(actor, tp, before, patient, reason)
             timepoint_moved.send(TimePoint, timepoint=tp, reason="rescheduled", now=now)
         changed.append(tp)
+    dropped = f"not in protocol {protocol.name} v{protocol.version}"
     for tp in existing.values():
-        if tp.status == TimePointStatus.PENDING and close_timepoint(actor, tp, TimePointStatus.STOPPED,
-                           f"not in protocol {protocol.name} v{protocol.version}",
-                           now=now, audit_reason=reason):
+        if tp.status != TimePointStatus.PENDING:
+            continue
+        tp.patient = patient
+        if close_timepoint(actor, tp, TimePointStatus.STOPPED, dropped, now=now, audit_reason=reason):
             changed.append(tp)
     return changed
