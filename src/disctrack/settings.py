@@ -137,9 +137,17 @@ DEFAULT_FROM_EMAIL = os.environ.get("DISCTRACK_FROM_EMAIL", "DiscTrack <no-reply
 
 SMS_URL = os.environ.get("DISCTRACK_SMS_URL", "file:")
 
+# Survey and opt-out tokens, and API bearer tokens, are masked in every log record and error
+# report (disctrack.core.redact); `serve` masks gunicorn's access log the same way.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_secrets": {"()": "disctrack.core.redact.MaskSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DISCTRACK_LOG_LEVEL", "WARNING")},
+    # Django's own handlers would print unmasked "Not Found: /s/..." lines: send its records
+    # to ours instead.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
+DEFAULT_EXCEPTION_REPORTER = "disctrack.core.redact.RedactingExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "disctrack.core.redact.RedactingReporterFilter"

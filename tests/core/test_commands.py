@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from io import StringIO
 
@@ -43,10 +44,23 @@ def test_serve_runs_gunicorn_and_answers(tmp_path):
                 time.sleep(0.5)
         assert body == b"ok"
         assert (tmp_path / "disctrack.sqlite3").exists(), "serve applies migrations first"
+        # Survey and opt-out tokens are keys: the access log and Django's "Not Found"
+        # warnings must record the request without them.
+        for path in ("/s/SurveyCanary7Qx/q/2/?token=QueryCanary5", "/followup/opt-out/OptOutCanary9/"):
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}{path}",
+                headers={"Referer": f"http://127.0.0.1:{port}/s/RefererCanary3/"})
+            try:
+                urllib.request.urlopen(request, timeout=5).read()
+            except urllib.error.HTTPError as exc:
+                assert exc.code in (400, 404, 410), exc.code
     finally:
         proc.terminate()
         output = proc.communicate(timeout=20)[0]
     assert "gunicorn" in output.lower() or "Booting worker" in output
+    assert "/s/[token]/q/2/" in output, "the access log still records the request, masked"
+    for canary in ("SurveyCanary7Qx", "QueryCanary5", "OptOutCanary9", "RefererCanary3"):
+        assert canary not in output, f"{canary} reached the server's log"
 
 
 def test_serve_rejects_a_bad_port():

@@ -36,6 +36,7 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         from gunicorn.app.base import BaseApplication
 
+        from disctrack.core.redact import gunicorn_logger_class
         from disctrack.wsgi import application
 
         class DiscTrackServer(BaseApplication):
@@ -46,6 +47,8 @@ class Command(BaseCommand):
                 self.cfg.set("worker_class", "gthread")
                 self.cfg.set("timeout", 120)
                 self.cfg.set("accesslog", "-")
+                # Survey links carry their key in the path: the access log masks it.
+                self.cfg.set("logger_class", gunicorn_logger_class())
                 self.cfg.set("proc_name", "disctrack")
 
             def load(self):
