@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from disctrack import config
+from disctrack.core import proxies
 
 HOME = config.home_dir()
 SECRET_KEY = config.secret_key(HOME)
@@ -101,6 +102,16 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 LOGIN_FAILURE_LIMIT = config.env_int("DISCTRACK_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# Failed log-ins are also counted per client address, with a higher limit: a clinic's staff
+# often share one public address.
+LOGIN_ADDRESS_FAILURE_LIMIT = config.env_int("DISCTRACK_LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+# The operator's reverse proxies (addresses or networks): only from them is X-Forwarded-For
+# believed for the client's address, and X-Forwarded-Proto for https (see `serve`).
+try:
+    TRUSTED_PROXIES = proxies.parse_networks("DISCTRACK_TRUSTED_PROXIES",
+                                             os.environ.get("DISCTRACK_TRUSTED_PROXIES", ""))
+except ValueError as exc:
+    raise config.ConfigError(str(exc)) from None
 LOGIN_LOCKOUT_MINUTES = config.env_int("DISCTRACK_LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
 SURVEY_LINK_DAYS = config.env_int("DISCTRACK_SURVEY_LINK_DAYS", 45, minimum=1)
 # Pages serve the last stored report while a thread computes the current one (see reports.service).

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from disctrack.core import proxies
 from disctrack.core.models import ThrottleFailure
 
 
@@ -17,7 +18,10 @@ def hashed(value: str) -> str:
 
 
 def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The client's address, through the operator's declared proxies (core.proxies)."""
+    return proxies.client_address(request.META.get("REMOTE_ADDR", ""),
+                                  request.META.get("HTTP_X_FORWARDED_FOR", ""),
+                                  settings.TRUSTED_PROXIES)
 
 
 def is_blocked(scope: str, key: str, *, limit: int, window: timedelta) -> bool:

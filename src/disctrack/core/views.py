@@ -37,9 +37,13 @@ def login_view(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip().lower()
-        keys = (f"user:{username}", f"ip:{throttle.client_address(request)}")
-        if any(throttle.is_blocked(LOGIN_SCOPE, key, limit=settings.LOGIN_FAILURE_LIMIT, window=window)
-               for key in keys):
+        # Failures count against the account and against the client address, each with
+        # its own limit: a guesser cannot lock out a whole clinic behind one address.
+        limits = {f"user:{username}": settings.LOGIN_FAILURE_LIMIT,
+                  f"ip:{throttle.client_address(request)}": settings.LOGIN_ADDRESS_FAILURE_LIMIT}
+        keys = tuple(limits)
+        if any(throttle.is_blocked(LOGIN_SCOPE, key, limit=limit, window=window)
+               for key, limit in limits.items()):
             form.add_error(None, f"Too many failed attempts. Try again in {settings.LOGIN_LOCKOUT_MINUTES} minutes.")
             status = 429
         else:

@@ -120,7 +120,16 @@ def is_blocked(request) -> bool:
 
 
 def unusable(request, exc: LinkUnusable):
+    """The page for a link that cannot be used.
+
+    Unknown tokens are guesses, counted per client address (the proxy's header is believed
+    only from a declared proxy, core.throttle.client_address); an address that made too
+    many gets "blocked" for its further guesses. A link that exists is never refused for
+    failures: its 256-bit token cannot be guessed, and behind a shared address (a clinic's
+    Wi-Fi, a carrier's NAT) the failures may be someone else's."""
     if exc.reason == "unknown":
+        if is_blocked(request):
+            return problem(request, "blocked")
         throttle.record_failure(SCOPE, throttle.client_address(request))
     return problem(request, exc.reason, exc.link)
 
@@ -131,8 +140,6 @@ def survey_page(view):
 
     @wraps(view)
     def wrapper(request, token: str, *args, **kwargs):
-        if is_blocked(request):
-            return problem(request, "blocked")
         try:
             link = find_link(token)
         except LinkUnusable as exc:

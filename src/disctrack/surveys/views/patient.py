@@ -21,9 +21,7 @@ from disctrack.surveys.flow import Progress, estimated_minutes, progress_of, tim
 from disctrack.surveys.forms import InstrumentForm
 from disctrack.surveys.views.gate import (
     Survey,
-    is_blocked,
     language_for,
-    problem,
     received_on,
     render_patient,
     site_date,
@@ -157,8 +155,6 @@ def review(request, survey: Survey):
 @require_http_methods(["GET"])
 def done(request, token: str):
     """The thanks page, for the browser that submitted; anyone else gets the usual answer."""
-    if is_blocked(request):
-        return problem(request, "blocked")
     try:
         find_link(token)
     except LinkUnusable as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
@@ -50,6 +51,9 @@ class Command(BaseCommand):
                 # Survey links carry their key in the path: the access log masks it.
                 self.cfg.set("logger_class", gunicorn_logger_class())
                 self.cfg.set("proc_name", "disctrack")
+                # X-Forwarded-Proto (https) is believed only from the declared proxies.
+                self.cfg.set("forwarded_allow_ips",
+                             ",".join(str(net) for net in settings.TRUSTED_PROXIES))
 
             def load(self):
                 return application
