@@ -37,6 +37,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "disctrack.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -98,6 +99,16 @@ SECURE_COOKIES = config.env_bool("DISCTRACK_SECURE_COOKIES", BASE_URL.startswith
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# With an https base address: HSTS, and plain-http requests redirected (behind a proxy that
+# ends TLS, declare it in DISCTRACK_TRUSTED_PROXIES so that its requests count as https).
+HTTPS = BASE_URL.startswith("https://")
+SECURE_HSTS_SECONDS = config.env_int("DISCTRACK_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = config.env_bool("DISCTRACK_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = config.env_bool("DISCTRACK_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = config.env_bool("DISCTRACK_SSL_REDIRECT", HTTPS)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # a load balancer's plain-http health probe
+# Requests larger than this are refused before they are read (core.security).
+MAX_REQUEST_BYTES = 1_000_000 * config.env_int("DISCTRACK_MAX_REQUEST_MB", 10, minimum=1)
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -11,6 +11,7 @@ from html import escape
 import matplotlib
 from matplotlib.figure import Figure
 
+from disctrack.core.svg import presentational
 from disctrack.outcomes import TimepointOutcomesResult
 from disctrack.outcomes.plots import calibration_figure, funnel_figure, km_figure, trajectory_figure
 from disctrack.reports.analysis import Analysis
@@ -25,7 +26,7 @@ def to_svg(fig: Figure, title: str) -> str:
     buffer = io.StringIO()
     with matplotlib.rc_context(SVG_RC):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
-    svg = buffer.getvalue()
+    svg = presentational(buffer.getvalue())
     svg = svg[svg.index("<svg"):]
     label = escape(title)
     return re.sub(r"<svg ", f'<svg role="img" aria-label="{label}" ', svg, count=1).replace(

@@ -34,7 +34,7 @@ from disctrack.reports.models import ReportComputation, ReportSnapshot
 KEEP_SNAPSHOTS = 50
 # Part of every snapshot key: change it when the payload's content changes, so that reports
 # stored by an earlier release are computed afresh.
-PAYLOAD_FORMAT = 2
+PAYLOAD_FORMAT = 3  # 3: figures drawn without inline styles (Content-Security-Policy)
 # Longer than any report takes; a computation killed with its process is retried after it.
 COMPUTATION_LEASE = timedelta(minutes=15)
 log = logging.getLogger(__name__)
