@@ -71,12 +71,16 @@ def test_deidentified_files_leave_out_identity_and_cannot_be_imported(imported, 
     call_command("export", str(tmp_path), deidentified=True, stdout=output)
 
     header = read(tmp_path, "patients.csv")[0]
-    assert header == ["registry_id", "site", "language", "enrolled_at", "email_opt_out", "sms_opt_out"]
-    assert read(tmp_path, "staff.csv")[0] == ["username"]
-    everything = "".join((tmp_path / table.file).read_text() for table in TABLES)
-    for secret in ("MRN-N-1", "Synthetic", "1980-03-14", "+34600123456", "28001"):
+    assert header == ["study_id", "site", "language", "enrolled_days_from_index", "enrolled_year",
+                      "email_opt_out", "sms_opt_out", "sex", "birth_year",
+                      "age_at_index_treatment", "index_treatment_year", "zip3"]
+    assert not (tmp_path / "staff.csv").exists()
+    assert not (tmp_path / "memberships.csv").exists()
+    everything = "".join(path.read_text() for path in tmp_path.iterdir())
+    for secret in ("MRN-N-1", "Synthetic", "1980-03-14", "+34600123456", "28001", "DT-AAAA-1111",
+                   "nurse", "Dr. Ana Norte", "2026-01-20"):
         assert secret not in everything
-    assert not {column.name for column in IDENTITY_COLUMNS} & set(header)
+    assert not {column.name for column in IDENTITY_COLUMNS} - {"sex"} & set(header)
     assert "cannot be imported again" in output.getvalue()
     assert import_errors(tmp_path) == [
         "patients.csv row 1: has no identity columns: a de-identified export cannot be imported"

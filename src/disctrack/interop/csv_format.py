@@ -24,9 +24,6 @@ class Table:
     def column(self, name: str) -> Column:
         return next(column for column in self.columns if column.name == name)
 
-    def exported_columns(self, deidentified: bool) -> tuple[Column, ...]:
-        return tuple(c for c in self.columns if not (deidentified and c.identity))
-
 
 def _key(*names: str) -> tuple[Column, ...]:
     return tuple(Column(name, "int" if name.endswith("_no") else "code", required=True) for name in names)

@@ -1,12 +1,11 @@
 """`export_registry`: write the registry (or one site) in the import format.
 
-The files hold patient identity unless `deidentified`; a de-identified file set lacks the
-columns an import needs and cannot be imported again.
+The files hold patient identity unless `deidentified`: then they are the de-identified file
+set of `deidentify.py` (HIPAA Safe Harbor), which cannot be imported again.
 """
 
 from __future__ import annotations
 
-import csv
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,9 +13,11 @@ from django.db import connection, transaction
 
 from disctrack.interop import export_rows
 from disctrack.interop.columns import write_cell
+from disctrack.interop.csv_files import write_csv
 from disctrack.interop.csv_format import TABLES, Table
+from disctrack.interop.deidentify import check_allowed, deidentified_files, study_ids
 from disctrack.interop.errors import ExportRefused
-from disctrack.registry.models import Site
+from disctrack.registry.models import Patient, Site
 
 ROWS = {
     "sites.csv": export_rows.site_rows,
@@ -35,22 +36,55 @@ ROWS = {
 
 
 def export_registry(directory: Path, *, site: str | None = None, deidentified: bool = False,
-                    force: bool = False) -> dict[str, int]:
-    """Write every file of the format into `directory`; the number of rows per file."""
+                    force: bool = False, user=None,
+                    include_free_text: bool = False) -> dict[str, int]:
+    """Write every file of the format into `directory`; the number of rows per file.
+
+    `user` and `include_free_text` concern the de-identified export only (see
+    `deidentify.deidentified_files`).
+    """
+    if include_free_text and not deidentified:
+        raise ExportRefused("--include-free-text applies to a de-identified export only (a full "
+                            "export holds every free-text column already)")
     _check_directory(directory, force)
+    if deidentified:
+        check_allowed(user, _sites(site), include_free_text)
+        # Study ids for the patients there now, in a transaction of their own, so that the
+        # consistent read below makes none unless a patient was enrolled in between.
+        with transaction.atomic():
+            study_ids(Patient.objects.filter(site__in=_sites(site)))
     with _consistent_read():
-        sites = Site.objects.all()
-        if site is not None:
-            sites = sites.filter(code=site)
-            if not sites.exists():
-                known = ", ".join(Site.objects.order_by("code").values_list("code", flat=True))
-                raise ExportRefused(f"unknown site {site!r} (known: {known or 'none'})")
+        sites = _sites(site)
+        if deidentified:
+            files = deidentified_files(sites, user=user, include_free_text=include_free_text)
+            directory.mkdir(parents=True, exist_ok=True)
+            _remove_identified_files(directory, {file.name for file in files})
+            return {file.name: write_csv(directory / file.name, file.columns, file.rows)
+                    for file in files}
         scope = export_rows.Scope(sites)
         directory.mkdir(parents=True, exist_ok=True)
         return {
-            table.file: _write(directory / table.file, table, deidentified, ROWS[table.file](scope))
+            table.file: _write(directory / table.file, table, ROWS[table.file](scope))
             for table in TABLES
         }
+
+
+def _sites(code: str | None):
+    sites = Site.objects.all()
+    if code is None:
+        return sites
+    sites = sites.filter(code=code)
+    if not sites.exists():
+        known = ", ".join(Site.objects.order_by("code").values_list("code", flat=True))
+        raise ExportRefused(f"unknown site {code!r} (known: {known or 'none'})")
+    return sites
+
+
+def _remove_identified_files(directory: Path, written: set[str]) -> None:
+    """A forced de-identified export must not leave an earlier full export's files beside it."""
+    for table in TABLES:
+        if table.file not in written:
+            (directory / table.file).unlink(missing_ok=True)
 
 
 def _check_directory(directory: Path, force: bool) -> None:
@@ -72,13 +106,6 @@ def _consistent_read():
         yield
 
 
-def _write(path: Path, table: Table, deidentified: bool, rows) -> int:
-    columns = [column.name for column in table.exported_columns(deidentified)]
-    count = 0
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([write_cell(row.get(name)) for name in columns])
-            count += 1
-    return count
+def _write(path: Path, table: Table, rows) -> int:
+    return write_csv(path, table.names, ([write_cell(row.get(name)) for name in table.names]
+                                         for row in rows))

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from disctrack.interop.columns import CellError
-from disctrack.interop.csv_format import TABLES, Table
+from disctrack.interop.csv_files import restore
+from disctrack.interop.csv_format import PATIENTS, TABLES, Table
 from disctrack.interop.errors import ErrorLog
 
 
@@ -33,9 +34,28 @@ class Row:
         return {name: self.values[name] for name in names if name in self.values}
 
 
+DEIDENTIFIED = "has no identity columns: a de-identified export cannot be imported"
+
+
 def read_directory(directory: Path, log: ErrorLog) -> dict[str, list[Row]]:
-    """Every file of the format found in `directory`, by file name (absent ones are empty)."""
+    """Every file of the format found in `directory`, by file name (absent ones are empty).
+
+    A de-identified export (its patients.csv names study ids) is refused with one error
+    rather than one for every column it lacks.
+    """
+    if _names_study_ids(directory / PATIENTS.file):
+        log.unreadable(PATIENTS.file, DEIDENTIFIED, row=1)
+        return {table.file: [] for table in TABLES}
     return {table.file: read_table(directory / table.file, table, log) for table in TABLES}
+
+
+def _names_study_ids(path: Path) -> bool:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return False
+    return "study_id" in (name.strip() for name in header)
 
 
 def read_table(path: Path, table: Table, log: ErrorLog) -> list[Row]:
@@ -70,8 +90,7 @@ def _header_ok(header: list[str], table: Table, log: ErrorLog) -> bool:
     before = len(log.errors)
     identity = {column.name for column in table.columns if column.identity and column.required}
     if identity and not identity & set(header):
-        log.unreadable(table.file, "has no identity columns: a de-identified export cannot be "
-                       "imported", row=1)
+        log.unreadable(table.file, DEIDENTIFIED, row=1)
         return False
     for position, name in enumerate(header):
         if name not in table.names:
@@ -93,7 +112,7 @@ def _read_row(table: Table, header: list[str], number: int, cells: list[str],
         row.readable = False
     present = dict(zip(header, cells, strict=False))
     for column in table.columns:
-        text = present.get(column.name, "")
+        text = restore(present.get(column.name, ""))  # the spreadsheet's text mark, if any
         if not text.strip():
             if column.required:
                 log.add(table.file, number, column.name, "a value is required")
