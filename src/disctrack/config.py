@@ -47,10 +47,40 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
 
 
 def home_dir() -> Path:
-    """The folder holding the SQLite database, keys and uploads (DISCTRACK_HOME)."""
+    """The folder holding the SQLite database, keys and uploads (DISCTRACK_HOME).
+
+    From here on the process creates files readable by their owner only (umask 077): the
+    database, the key, the outboxes, exports and backups all hold patient identity or what
+    guards it. A new home folder is created private (0700).
+    """
+    os.umask(0o077)
     home = Path(os.environ.get("DISCTRACK_HOME", "./var")).expanduser().resolve()
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(mode=0o700, parents=True, exist_ok=True)
     return home
+
+
+def owner_only(path: Path) -> None:
+    """Make an existing file readable by its owner only (a registry made before 0600)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    if info.st_mode & 0o077 and info.st_uid == os.getuid():
+        path.chmod(0o600)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write `path` whole and readable by its owner only: a reader never sees it half-written."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def secret_key(home: Path) -> str:
@@ -65,18 +95,36 @@ def secret_key(home: Path) -> str:
         return path.read_text().strip()
     path = home / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        _create_secret_key(path)
+    owner_only(path)
     return path.read_text().strip()
+
+
+def _create_secret_key(path: Path) -> None:
+    """A new key, written 0600 beside and linked into place: two processes starting together
+    agree on one key, and neither reads a half-written file."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.new")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_urlsafe(50))
+        out.flush()
+        os.fsync(out.fileno())
+    try:
+        os.link(partial, path)
+    except FileExistsError:
+        pass
+    finally:
+        partial.unlink()
 
 
 def database_config(home: Path) -> dict:
     """Django DATABASES['default'] from DATABASE_URL, or the embedded SQLite database."""
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
+        path = sqlite_path(home)
         return {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(home / "disctrack.sqlite3"),
+            "NAME": str(path),
             "OPTIONS": {
                 # WAL lets readers work while the worker writes; FULL makes each commit durable.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
@@ -104,6 +152,18 @@ def database_config(home: Path) -> dict:
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": os.environ.get("DISCTRACK_TEST_DATABASE_NAME") or None},
     }
+
+
+def sqlite_path(home: Path) -> Path:
+    """The embedded database, created empty and 0600 before SQLite opens it.
+
+    SQLite gives its -wal and -shm files the database file's mode, so they are 0600 too.
+    """
+    path = home / "disctrack.sqlite3"
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
+        owner_only(home / name)
+    return path
 
 
 @dataclass(frozen=True)
