@@ -86,14 +86,15 @@ def run_worker(patients: int, mode: str) -> dict:
     from disctrack.followup import ladder
     from disctrack.followup.delivery import Dispatcher
     from disctrack.followup.worker import claim_one, process
+    from disctrack.registry.actions.timepoints import close_missed
 
     class InstantDispatcher(Dispatcher):
-        def send(self, envelope):
+        def send(self, envelope, handed_over=None):
             return f"null-{envelope.key}"
 
     call_command("migrate", verbosity=0)
     _setup(patients)
-    ladder.close_missed()  # the baselines' windows have closed: not part of the timing
+    close_missed()  # the baselines' windows have closed: not part of the timing
     reverse("survey-start", args=["warm-up"])  # importing every app's views: once, not per item
     dispatcher = InstantDispatcher() if mode == "null" else Dispatcher()
     began = time.perf_counter()
@@ -107,7 +108,7 @@ def run_worker(patients: int, mode: str) -> dict:
     taking = time.perf_counter() - began
     dispatcher.close()
     began = time.perf_counter()
-    ladder.close_missed(), ladder.cancel_stale(), ladder.open_windows()
+    close_missed(), ladder.open_windows()
     idle = time.perf_counter() - began
     return {"backend": connection.vendor, "mode": mode, "planned": planned, "outcomes": outcomes,
             "planning_s": planning, "taking_s": taking, "idle_pass_ms": idle * 1000}

@@ -47,12 +47,18 @@ class ConsoleSms:
 
 @dataclass(frozen=True)
 class FileSms:
+    """Appends each SMS to `sms.jsonl`; a key already in the file is not written again, as a
+    provider that honours the idempotency key would drop it (the file is read on each send)."""
+
     folder: Path
 
     def send(self, to: str, body: str, key: str) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / "sms.jsonl", "a", encoding="utf-8") as out:
-            out.write(json.dumps({"to": to, "body": body, "key": key}, ensure_ascii=False) + "\n")
+        with open(self.folder / "sms.jsonl", "a+", encoding="utf-8") as out:
+            out.seek(0)
+            needle = json.dumps(key)
+            if not any(needle in line and json.loads(line).get("key") == key for line in out):
+                out.write(json.dumps({"to": to, "body": body, "key": key}, ensure_ascii=False) + "\n")
         return f"file-{key}"
 
 

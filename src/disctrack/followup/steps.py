@@ -1,9 +1,14 @@
 """Taking one claimed ladder step: check it, prepare it, and record what became of it.
 
 `prepare` commits the survey link and an `Attempt` row before anything leaves; `record_*`
-commits the outcome after. A worker killed in between leaves the attempt "started" and the
-row claimed; when the lease runs out another worker marks that attempt interrupted and
-sends again with the same Message-ID / idempotency key (see docs/followup.md).
+commits the outcome after. Over SMTP, `record_handed_over` commits in between, as soon as the
+server has the whole message and before its reply is read.
+
+A worker killed in between leaves the row claimed; when the lease runs out another worker
+finds the attempt. One handed over is recorded as sent ("reply not seen") and not sent
+again; one only started is marked interrupted and the message sent again with the same
+Message-ID / SMS idempotency key: an SMTP server discards a message it did not get whole,
+and an SMS provider that honours the key drops the repeat (see docs/followup.md).
 """
 
 from __future__ import annotations
@@ -138,6 +143,10 @@ def prepare(message_id: int, worker: str, now: datetime) -> tuple[str, Envelope 
     ).get(pk=message_id)
     if msg.status != MessageStatus.CLAIMED or msg.claimed_by != worker:
         return "lost", None, None  # another worker took it over after our lease ran out
+    # A try cut off after the mail server had the whole message: it went, whatever happened since.
+    if msg.attempts and (handed := msg.tries.filter(outcome=AttemptOutcome.HANDED_OVER,
+                                                    finished_at__isnull=True).first()) is not None:
+        return _settle_unconfirmed(msg.pk, handed, worker, "the worker stopped", now), None, None
     refusal = unsendable(msg, now)
     if refusal is not None:
         _finish(msg, worker, *refusal, now)
@@ -170,6 +179,29 @@ def record_sent(message_id: int, attempt_id: int, worker: str, provider_id: str,
         status=MessageStatus.SENT, sent_at=now, provider_message_id=provider_id, claimed_until=None,
         last_error="",
     )
+
+
+def record_handed_over(attempt_id: int, provider_id: str) -> None:
+    """The SMTP server has the whole message: from this commit on it is never sent again."""
+    Attempt.objects.filter(pk=attempt_id, outcome=AttemptOutcome.STARTED).update(
+        outcome=AttemptOutcome.HANDED_OVER, provider_message_id=provider_id
+    )
+
+
+def _settle_unconfirmed(message_id: int, attempt: Attempt, worker: str, why: str, now: datetime) -> str:
+    note = f"handed to the mail server, but its reply was not seen ({why}); not sent again"
+    Attempt.objects.filter(pk=attempt.pk).update(finished_at=now, error=note)
+    OutboundMessage.objects.filter(pk=message_id, status=MessageStatus.CLAIMED, claimed_by=worker).update(
+        status=MessageStatus.SENT, sent_at=attempt.started_at, provider_message_id=attempt.provider_message_id,
+        claimed_until=None, last_error=note,
+    )
+    return "unconfirmed"
+
+
+@transaction.atomic
+def record_unconfirmed(message_id: int, attempt_id: int, worker: str, why: str, now: datetime) -> str:
+    """The server had the whole message and its reply never came: sent, as far as we can know."""
+    return _settle_unconfirmed(message_id, Attempt.objects.get(pk=attempt_id), worker, why, now)
 
 
 @transaction.atomic

@@ -69,8 +69,11 @@ def process(message_id: int, worker: str, dispatcher: Dispatcher) -> str:
     if envelope is None:
         return outcome
     try:
-        provider_id = dispatcher.send(envelope)
+        provider_id = dispatcher.send(
+            envelope, handed_over=lambda provider_id: steps.record_handed_over(attempt_id, provider_id))
     except SendError as exc:
+        if exc.unconfirmed:
+            return steps.record_unconfirmed(message_id, attempt_id, worker, str(exc), now_utc())
         return steps.record_failure(message_id, attempt_id, worker, exc, now_utc())
     steps.record_sent(message_id, attempt_id, worker, provider_id, now_utc())
     return MessageStatus.SENT
@@ -103,6 +106,6 @@ def run_pass(worker: str, dispatcher: Dispatcher | None = None, limit: int | Non
 
 def summary(counts: Counter) -> str:
     shown = [f"{name} {counts[name]}" for name in
-             ("missed", "planned", "sent", "task", "retry", "bounced", "failed", "skipped",
+             ("missed", "planned", "sent", "unconfirmed", "task", "retry", "bounced", "failed", "skipped",
               "cancelled", "deferred") if counts[name]]
     return ", ".join(shown) or "nothing due"

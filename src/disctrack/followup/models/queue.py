@@ -89,6 +89,9 @@ class OutboundMessage(models.Model):
 
 class AttemptOutcome(models.TextChoices):
     STARTED = "started", "In progress"
+    # The SMTP server has the whole message; its reply is awaited (for a few milliseconds) or,
+    # once `finished_at` is set, was never seen: the worker stopped or the connection dropped.
+    HANDED_OVER = "handed_over", "Handed to the mail server (reply not seen)"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed"
     BOUNCED = "bounced", "Bounced"
