@@ -47,6 +47,27 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_browser)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_runner_may_empty_the_audit_trail():
+    """The test runner empties the database between transactional tests with `flush`, which
+    DiscTrack refuses on its command line (the audit trail is append-only): here, and only
+    here, flush goes through the one door of registry/audit_guard.py."""
+    from django.core.management.commands import flush as django_flush
+
+    from disctrack.registry.audit_guard import audit_purge_allowed
+    from disctrack.registry.management.commands import flush as refused_flush
+
+    refusing = refused_flush.Command.handle
+
+    def handle(self, **options):
+        with audit_purge_allowed(options["database"]):
+            return django_flush.Command.handle(self, **{**options, "interactive": False})
+
+    refused_flush.Command.handle = handle
+    yield
+    refused_flush.Command.handle = refusing
+
+
 @dataclass
 class Personas:
     site_a: object

@@ -76,3 +76,18 @@ def test_error_report_masks_the_url_headers_and_token_variables(settings):
             assert canary not in text
     # The stock reporter would have leaked them: the test is not vacuous.
     assert in_path in ExceptionReporter(request, *exc_info, is_email=True).get_traceback_text()
+
+
+def test_audit_detail_keeps_no_token(patient, personas):
+    # A coordinator pastes a patient's link into a note and into the reason for a change.
+    from disctrack.registry.audit import audit_entry
+    from disctrack.registry.models import AuditEntry
+
+    canary = f"AuditCanary{secrets.token_hex(6)}"
+    link = f"https://clinic.example/s/{canary}/"
+    entry = audit_entry(personas.coordinator, "update", patient,
+                        changes={"note": ["", f"sent {link} again"]},
+                        reason=f"patient could not open {link}")
+    stored = AuditEntry.objects.get(pk=entry.pk)
+    assert canary not in stored.reason and "/s/[token]/" in stored.reason
+    assert canary not in str(stored.changes) and "/s/[token]/" in str(stored.changes)

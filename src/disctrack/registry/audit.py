@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
 from django.utils import timezone
 
+from disctrack.core.redact import mask
 from disctrack.registry.models import AuditEntry, Patient
 
 Actor = AbstractBaseUser | str  # a staff user, or "patient" / "system: <what>"
@@ -44,8 +45,20 @@ def audit_entry(actor: Actor, action: str, obj: models.Model, *, changes: dict,
     return _entry(actor, action, obj, None, changes, reason)
 
 
+def _masked(value: Any) -> Any:
+    """Values as recorded: a survey or opt-out link pasted into a note keeps no token."""
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, list | tuple):
+        return [_masked(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    return value
+
+
 def _entry(actor: Actor, action: str, obj: models.Model, patient: Patient | None,
            changes: dict, reason: str) -> AuditEntry:
+    changes, reason = _masked(changes), mask(reason)
     user = None if isinstance(actor, str) else actor
     return AuditEntry.objects.create(
         at=timezone.now(),

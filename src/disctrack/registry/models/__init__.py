@@ -1,4 +1,4 @@
-from disctrack.registry.models.audit import AuditEntry, AuditTrailIsAppendOnly
+from disctrack.registry.models.audit import AuditChainHead, AuditEntry, AuditTrailIsAppendOnly
 from disctrack.registry.models.episodes import Episode, LevelImaging, sorted_levels
 from disctrack.registry.models.events import Complication, Event
 from disctrack.registry.models.patients import Patient, PatientIdentity, new_registry_id
@@ -13,6 +13,7 @@ from disctrack.registry.models.treatments import Treatment
 
 __all__ = [
     "CLOSED_STATUSES",
+    "AuditChainHead",
     "AuditEntry",
     "AuditTrailIsAppendOnly",
     "Channel",

@@ -1,9 +1,12 @@
-"""The audit trail: append-only, written only by actions."""
+"""The audit trail: append-only, written only by actions, each entry chained to the one before."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import models
+from django.db import models, router, transaction
+from django.utils import timezone
+
+from disctrack.registry.models import audit_chain
 
 # Record types whose model moved to another app: each entry keeps the label it was written
 # with (the trail is append-only), and the record type is shown and filtered by the current one.
@@ -31,6 +34,9 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise AuditTrailIsAppendOnly("Audit entries cannot be deleted")
 
+    def bulk_create(self, objs, *args, **kwargs):
+        raise TypeError("Audit entries are written one at a time: each is chained to the one before")
+
 
 class AuditEntry(models.Model):
     """Who changed what, when, from which value to which, and why."""
@@ -49,6 +55,9 @@ class AuditEntry(models.Model):
     )
     changes = models.JSONField(default=dict, help_text="{field: [old, new]}")
     reason = models.TextField(blank=True)
+    # The hash chain (models/audit_chain.py), checked by `disctrack audit verify`.
+    prev_hash = models.CharField(max_length=64, editable=False)
+    row_hash = models.CharField(max_length=64, editable=False)
 
     objects = AuditQuerySet.as_manager()
 
@@ -59,10 +68,43 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.model} {self.object_id}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
+    def save(self, *args, using=None, **kwargs):
+        """Append the entry to the chain: under the chain's lock, link it to the head and move
+        the head to it, in the caller's transaction."""
+        if not self._state.adding:
             raise AuditTrailIsAppendOnly("Audit entries cannot be changed")
-        super().save(*args, **kwargs)
+        using = using or router.db_for_write(type(self), instance=self)
+        if timezone.is_naive(self.at):  # as the database would store it, so the hash matches
+            self.at = timezone.make_aware(self.at, timezone.get_default_timezone())
+        head_table = AuditChainHead._meta.db_table
+        # No savepoint: an entry that cannot be chained fails the whole action.
+        with transaction.atomic(using=using, savepoint=False):
+            self.id, self.prev_hash = audit_chain.claim_link(using, self._meta.db_table, head_table)
+            self.row_hash = audit_chain.entry_hash(
+                {name: getattr(self, name) for name in audit_chain.CHAINED_FIELDS})
+            super().save(using=using, force_insert=True)
+            audit_chain.move_head(using, head_table, self.id, self.row_hash)
 
     def delete(self, *args, **kwargs):
         raise AuditTrailIsAppendOnly("Audit entries cannot be deleted")
+
+
+class AuditChainHead(models.Model):
+    """The last entry of the chain, moved in the transaction that appends one.
+
+    One row. Verification expects to meet this entry: entries removed from the end of the
+    trail leave the head naming an entry that is gone. The database refuses to delete it and
+    to move it backwards (migration 0005).
+    """
+
+    ONLY = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=ONLY)
+    last_entry_id = models.BigIntegerField()
+    last_hash = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="registry_auditchainhead_one_row")]
+
+    def __str__(self) -> str:
+        return f"audit chain head: entry {self.last_entry_id}"
