@@ -143,6 +143,7 @@ def database_config(home: Path) -> dict:
         raise ConfigError("DATABASE_URL names no database (postgres://user@host:port/NAME)")
     return {
         "ENGINE": "django.db.backends.postgresql",
+        "OPTIONS": _postgres_options(parsed.query),
         "NAME": unquote(name),
         "USER": unquote(parsed.username or ""),
         "PASSWORD": unquote(parsed.password or ""),
@@ -152,6 +153,27 @@ def database_config(home: Path) -> dict:
         "CONN_HEALTH_CHECKS": True,
         "TEST": {"NAME": os.environ.get("DISCTRACK_TEST_DATABASE_NAME") or None},
     }
+
+
+# libpq connection parameters DATABASE_URL may carry (?sslmode=verify-full&sslrootcert=...):
+# TLS to the database, and what an operator sets beside it.
+POSTGRES_PARAMETERS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslpassword",
+                        "connect_timeout", "application_name", "target_session_attrs"}
+_SSL_MODES = {"disable", "allow", "prefer", "require", "verify-ca", "verify-full"}
+
+
+def _postgres_options(query: str) -> dict[str, str]:
+    """The libpq parameters of DATABASE_URL's query; ConfigError naming one it cannot use."""
+    options: dict[str, str] = {}
+    for name, values in parse_qs(query, keep_blank_values=True, strict_parsing=False).items():
+        if name not in POSTGRES_PARAMETERS:
+            raise ConfigError(f"DATABASE_URL parameter {name!r} is not supported; use "
+                              f"{', '.join(sorted(POSTGRES_PARAMETERS))}")
+        options[name] = values[-1]
+    if options.get("sslmode", "prefer") not in _SSL_MODES:
+        raise ConfigError(f"DATABASE_URL sslmode={options['sslmode']!r} is not one of "
+                          f"{', '.join(sorted(_SSL_MODES))}")
+    return options
 
 
 def sqlite_path(home: Path) -> Path:

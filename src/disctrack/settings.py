@@ -9,6 +9,9 @@ from disctrack.core import proxies
 
 HOME = config.home_dir()
 SECRET_KEY = config.secret_key(HOME)
+# Former keys, while rotating: links they signed and audit entries they chained still verify.
+SECRET_KEY_FALLBACKS = [key.strip() for key in os.environ.get("DISCTRACK_SECRET_KEY_FALLBACKS", "").split(",")
+                        if key.strip()]
 DEBUG = config.env_bool("DISCTRACK_DEBUG", False)
 ALLOWED_HOSTS = [
     host.strip()

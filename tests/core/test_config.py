@@ -45,9 +45,19 @@ def test_postgres_url(monkeypatch, tmp_path):
     )
 
 
+def test_postgres_url_carries_tls_to_the_database(monkeypatch, tmp_path):
+    # A network's web and worker machines reach the database over TLS, verifying its name.
+    monkeypatch.setenv("DATABASE_URL", "postgres://app@db.example.test/disctrack"
+                       "?sslmode=verify-full&sslrootcert=/etc/disctrack/db-ca.pem&application_name=web1")
+    assert config.database_config(tmp_path)["OPTIONS"] == {
+        "sslmode": "verify-full", "sslrootcert": "/etc/disctrack/db-ca.pem", "application_name": "web1"}
+
+
 @pytest.mark.parametrize("url,message", [
     ("mysql://x@y/z", "scheme 'mysql' is not supported"),
     ("postgres://x@y:5432/", "names no database"),
+    ("postgres://x@y/z?sslmode=sometimes", "sslmode='sometimes' is not one of"),
+    ("postgres://x@y/z?ssl=true", "parameter 'ssl' is not supported"),
 ])
 def test_bad_database_url(monkeypatch, tmp_path, url, message):
     monkeypatch.setenv("DATABASE_URL", url)

@@ -26,6 +26,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from psycopg.conninfo import make_conninfo
 
+from disctrack import config
 from disctrack.core.backups import BackupError
 
 MEMBER = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
@@ -143,8 +144,11 @@ def _check_sqlite(db: sqlite3.Connection, pragma: str, what: str) -> None:
 
 def _conninfo() -> str:
     settings = connection.settings_dict
+    # The libpq options of DATABASE_URL (sslmode, sslrootcert, ...) reach the tools too.
+    options = {key: value for key, value in settings.get("OPTIONS", {}).items()
+               if key in config.POSTGRES_PARAMETERS}
     return make_conninfo(dbname=settings["NAME"], user=settings["USER"] or None,
-                         host=settings["HOST"] or None, port=settings["PORT"] or None)
+                         host=settings["HOST"] or None, port=settings["PORT"] or None, **options)
 
 
 def _run(tool: str, *args: str) -> None:
