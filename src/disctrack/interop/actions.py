@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from disctrack.registry.actions.timepoints import close_timepoint
 from disctrack.registry.audit import Actor
+from disctrack.registry.locking import for_change
 from disctrack.registry.models import TimePoint, TimePointStatus
 
 RESTORABLE = (TimePointStatus.MISSED, TimePointStatus.STOPPED)
@@ -29,7 +30,7 @@ def do_restore_timepoint_closure(actor: Actor, timepoint: TimePoint, *, status: 
     closed_reason = (closed_reason or "").strip()
     if status == TimePointStatus.STOPPED and not closed_reason:
         raise ValidationError({"closed_reason": "Say why follow-up stopped"})
-    timepoint = TimePoint.objects.select_for_update().select_related("patient__site").get(
+    timepoint = for_change(TimePoint.objects).select_related("patient__site").get(
         pk=timepoint.pk)
     if timepoint.status != TimePointStatus.PENDING:
         raise ValidationError({"status": f"{timepoint.label} is already "

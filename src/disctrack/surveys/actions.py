@@ -13,6 +13,7 @@ from django.utils import timezone
 from disctrack.instruments import InvalidAnswers, load_library
 from disctrack.registry.actions.timepoints import close_timepoint
 from disctrack.registry.audit import Actor, audit_change, audit_create, snapshot
+from disctrack.registry.locking import for_change
 from disctrack.registry.models import Channel, TimePoint, TimePointStatus
 from disctrack.surveys.models import Response, ResponseStatus, SurveyLink, hash_token, new_token
 from disctrack.surveys.signals import responses_submitted
@@ -102,12 +103,13 @@ def current_responses(timepoint: TimePoint) -> dict[str, Response]:
     return latest
 
 
-def _locked(link: SurveyLink) -> tuple[SurveyLink, TimePoint]:
-    """The link and its time point, locked and checked again inside the transaction."""
-    timepoint = TimePoint.objects.select_for_update().select_related("patient__site").get(
+def _locked(link: SurveyLink, *, audited: bool) -> tuple[SurveyLink, TimePoint]:
+    """The link and its time point, locked and checked again inside the transaction
+    (`audited`: the action will write to the audit trail, registry/locking.py)."""
+    timepoint = for_change(TimePoint.objects, audited=audited).select_related("patient__site").get(
         pk=link.timepoint_id
     )
-    link = SurveyLink.objects.select_for_update().get(pk=link.pk)
+    link = for_change(SurveyLink.objects, audited=False).get(pk=link.pk)
     _refuse_unusable(link, timepoint, timezone.now())
     return link, timepoint
 
@@ -116,7 +118,7 @@ def _locked(link: SurveyLink) -> tuple[SurveyLink, TimePoint]:
 def do_save_draft(link: SurveyLink, instrument: str, answers: dict[str, Any],
                   language: str = "en") -> Response:
     """Save one instrument's answers so the patient can resume later; partial is fine."""
-    link, timepoint = _locked(link)
+    link, timepoint = _locked(link, audited=False)
     if instrument not in timepoint.instruments:
         raise ValidationError({"instrument": f"{instrument} is not asked at {timepoint.label}"})
     spec = _instrument(instrument)
@@ -196,7 +198,7 @@ def _finalise(actor: Actor, timepoint: TimePoint, answers: dict[str, dict[str, A
 @transaction.atomic
 def do_submit_link(link: SurveyLink, language: str = "en") -> list[Response]:
     """The patient submits: every instrument must be complete; the link then stops working."""
-    link, timepoint = _locked(link)
+    link, timepoint = _locked(link, audited=True)
     drafts = {r.instrument: r.answers for r in timepoint.responses.filter(status=ResponseStatus.DRAFT)}
     stored = _finalise("patient", timepoint, drafts, link.channel, language)
     before = snapshot(link)
@@ -216,7 +218,7 @@ def do_enter_response(actor: Actor, timepoint: TimePoint, answers: dict[str, dic
     """Staff enter a paper, telephone or in-clinic response on the patient's behalf."""
     if channel not in Channel.values:
         raise ValidationError({"channel": f"{channel!r} is not a channel; use {', '.join(Channel.values)}"})
-    timepoint = TimePoint.objects.select_for_update().select_related("patient__site").get(pk=timepoint.pk)
+    timepoint = for_change(TimePoint.objects).select_related("patient__site").get(pk=timepoint.pk)
     if timepoint.status == TimePointStatus.ANSWERED:
         raise ValidationError({"timepoint": f"{timepoint.label} is already answered; record a correction instead"})
     if timepoint.status not in (TimePointStatus.PENDING, TimePointStatus.MISSED):
@@ -235,7 +237,7 @@ def do_correct_response(actor: Actor, response: Response, answers: dict[str, Any
         raise ValidationError({"reason": "Say why the response is being corrected"})
     if isinstance(actor, str):
         raise ValidationError({"entered_by": "Only staff can correct a response"})
-    original = Response.objects.select_for_update().select_related("timepoint__patient").get(pk=response.pk)
+    original = for_change(Response.objects).select_related("timepoint__patient").get(pk=response.pk)
     if original.status != ResponseStatus.SUBMITTED or hasattr(original, "superseded_by"):
         raise ValidationError({"response": "Only the latest submitted version can be corrected"})
     spec = _instrument(original.instrument)

@@ -11,12 +11,13 @@ from disctrack.core.timing import now_utc
 from disctrack.followup.models import AlertStatus, SafetyAlert
 from disctrack.registry.actions import do_record_complication
 from disctrack.registry.audit import Actor, audit_change, snapshot
+from disctrack.registry.locking import for_change
 
 
 def _open_alert(actor: Actor, alert: SafetyAlert) -> SafetyAlert:
     if isinstance(actor, str):
         raise ValidationError({"resolved_by": "Only a clinician can review a safety alert"})
-    alert = SafetyAlert.objects.select_for_update().select_related(
+    alert = for_change(SafetyAlert.objects).select_related(
         "timepoint__treatment__episode", "patient"
     ).get(pk=alert.pk)
     if alert.status != AlertStatus.OPEN:

@@ -22,6 +22,7 @@ from disctrack.registry.actions import do_record_event
 from disctrack.registry.actions.timepoints import close_timepoint
 from disctrack.registry.audit import Actor, audit_change, audit_create, snapshot
 from disctrack.registry.choices import EventKind
+from disctrack.registry.locking import for_change
 from disctrack.registry.models import TimePoint, TimePointStatus
 
 # A call task with no answer comes back after this many days, up to this many tries.
@@ -80,7 +81,7 @@ def do_log_call(actor: Actor, timepoint: TimePoint, *, outcome: str, note: str =
     if outcome not in CallOutcome.values:
         raise ValidationError({"outcome": f"{outcome!r} is not a call outcome"})
     note = (note or "").strip()
-    tp = TimePoint.objects.select_for_update().select_related("patient__site", "treatment__episode").get(pk=timepoint.pk)
+    tp = for_change(TimePoint.objects).select_related("patient__site", "treatment__episode").get(pk=timepoint.pk)
     if tp.status != TimePointStatus.PENDING:
         raise ValidationError({"timepoint": f"{tp.label} is {tp.get_status_display().lower()}"})
     now = now_utc()
@@ -108,7 +109,7 @@ def do_log_call(actor: Actor, timepoint: TimePoint, *, outcome: str, note: str =
 @transaction.atomic
 def do_complete_task(actor: Actor, task: FollowupTask, outcome: str = "") -> FollowupTask:
     """Staff mark a task done (a letter posted, a call handled elsewhere)."""
-    task = FollowupTask.objects.select_for_update().select_related("timepoint__patient").get(pk=task.pk)
+    task = for_change(FollowupTask.objects).select_related("timepoint__patient").get(pk=task.pk)
     if task.status != TaskStatus.OPEN:
         raise ValidationError({"task": "This task is already closed"})
     before = snapshot(task)

@@ -18,6 +18,7 @@ from disctrack.registry.choices import (
     Relatedness,
     Severity,
 )
+from disctrack.registry.locking import for_change
 from disctrack.registry.models import Complication, Episode, Event, Patient, TimePointStatus
 
 
@@ -51,7 +52,7 @@ def do_adjudicate_complication(actor: Actor, complication: Complication, *, stat
         raise ValidationError({"severity": f"{severity!r} is not a severity"})
     if relatedness is not None and relatedness not in Relatedness.values:
         raise ValidationError({"relatedness": f"{relatedness!r} is not a relatedness grade"})
-    complication = Complication.objects.select_for_update().get(pk=complication.pk)
+    complication = for_change(Complication.objects).get(pk=complication.pk)
     before = snapshot(complication)
     complication.status = status
     complication.adjudication_note = note.strip()
@@ -83,7 +84,7 @@ def do_record_event(actor: Actor, episode: Episode, *, kind: str, occurred_on,
     event = Event(episode=episode, kind=kind, occurred_on=occurred_on, reason=(reason or "").strip(),
                   recorded_at=timezone.now(), recorded_by=None if isinstance(actor, str) else actor)
     event.full_clean()
-    patient = Patient.objects.select_for_update().get(pk=episode.patient_id)
+    patient = for_change(Patient.objects).get(pk=episode.patient_id)
     if patient.status == PatientStatus.DEAD:
         raise ValidationError({"kind": "The patient is recorded as deceased"})
     event.save()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from disctrack.registry.actions._util import apply_changes, require_reason
 from disctrack.registry.audit import Actor, audit_change, audit_create, audit_delete, snapshot
+from disctrack.registry.locking import for_change
 from disctrack.registry.models import (
     Episode,
     LevelImaging,
@@ -108,7 +109,7 @@ def do_enroll_patient(actor: Actor, site: Site, *, identity: dict[str, Any],
 def do_update_identity(actor: Actor, patient: Patient, changes: dict[str, Any],
                        reason: str) -> PatientIdentity:
     reason = require_reason(reason)
-    person = PatientIdentity.objects.select_for_update().get(patient=patient)
+    person = for_change(PatientIdentity.objects).get(patient=patient)
     before = snapshot(person)
     apply_changes(person, changes)
     person.full_clean()
@@ -122,7 +123,7 @@ def do_set_contact_preferences(actor: Actor, patient: Patient, *, email_opt_out:
                                sms_opt_out: bool | None = None, language: str | None = None,
                                reason: str = "") -> Patient:
     """Opt-outs hold at once: the follow-up worker reads them before every message."""
-    patient = Patient.objects.select_for_update().get(pk=patient.pk)
+    patient = for_change(Patient.objects).get(pk=patient.pk)
     before = snapshot(patient)
     if email_opt_out is not None:
         patient.email_opt_out = email_opt_out
@@ -140,7 +141,7 @@ def do_set_contact_preferences(actor: Actor, patient: Patient, *, email_opt_out:
 def do_update_episode(actor: Actor, episode: Episode, changes: dict[str, Any],
                       reason: str) -> Episode:
     reason = require_reason(reason)
-    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    episode = for_change(Episode.objects).get(pk=episode.pk)
     before = snapshot(episode)
     apply_changes(episode, changes)
     episode.full_clean()

@@ -19,6 +19,7 @@ from disctrack.registry.audit import (
     snapshot,
 )
 from disctrack.registry.choices import PatientStatus, Role, TreatmentRole
+from disctrack.registry.locking import for_change
 from disctrack.registry.models import Membership, Physician, Site, TimePoint, Treatment
 
 
@@ -47,7 +48,7 @@ def do_change_site_protocol(actor: Actor, site: Site, protocol_name: str) -> lis
     Answered and closed time points keep the protocol they were asked under.
     """
     protocol = _check_protocol(protocol_name)
-    site = Site.objects.select_for_update().get(pk=site.pk)
+    site = for_change(Site.objects).get(pk=site.pk)
     before = snapshot(site)
     site.protocol = protocol.name
     site.save(update_fields=["protocol"])
@@ -102,7 +103,7 @@ def do_set_membership(actor: Actor, user, site: Site, role: str) -> Membership:
     """Give the user `role` at `site`, or change the role they hold there."""
     if role not in Role.values:
         raise ValidationError({"role": f"{role!r} is not a role; use {', '.join(Role.values)}"})
-    membership = Membership.objects.select_for_update().filter(user=user, site=site).first()
+    membership = for_change(Membership.objects).filter(user=user, site=site).first()
     if membership is None:
         membership = Membership.objects.create(user=user, site=site, role=role)
         audit_create(actor, membership)
@@ -120,7 +121,7 @@ def do_set_membership(actor: Actor, user, site: Site, role: str) -> Membership:
 def do_remove_membership(actor: Actor, user, site: Site, reason: str) -> None:
     """Take the user's role at `site` away; their account and other sites are untouched."""
     reason = require_reason(reason)
-    membership = Membership.objects.select_for_update().filter(user=user, site=site).first()
+    membership = for_change(Membership.objects).filter(user=user, site=site).first()
     if membership is None:
         raise ValidationError({"site": f"{user.get_username()} has no role at {site}"})
     _keep_an_administrator(membership)
@@ -132,7 +133,7 @@ def _keep_an_administrator(membership: Membership) -> None:
     """A site always keeps one administrator, who can give roles there."""
     if membership.role != Role.ADMINISTRATOR:
         return
-    others = (Membership.objects.select_for_update()
+    others = (for_change(Membership.objects)
               .filter(site_id=membership.site_id, role=Role.ADMINISTRATOR, user__is_active=True)
               .exclude(pk=membership.pk))
     if not others.exists():

@@ -12,6 +12,7 @@ from disctrack.registry.actions.schedule import create_timepoints, protocol_for,
 from disctrack.registry.actions.timepoints import close_timepoint
 from disctrack.registry.audit import Actor, audit_change, audit_create, snapshot
 from disctrack.registry.choices import SURGICAL_KINDS, TreatmentRole
+from disctrack.registry.locking import for_change
 from disctrack.registry.models import Episode, TimePointStatus, Treatment, sorted_levels
 
 
@@ -77,7 +78,7 @@ def do_update_treatment(actor: Actor, treatment: Treatment, changes: dict[str, A
                         reason: str) -> Treatment:
     """Correct a treatment; a new date moves every pending time point, never answered ones."""
     reason = require_reason(reason)
-    treatment = Treatment.objects.select_for_update().get(pk=treatment.pk)
+    treatment = for_change(Treatment.objects).get(pk=treatment.pk)
     if "role" in changes or "episode" in changes or "episode_id" in changes:
         raise ValidationError({"role": "A treatment's role and episode cannot be changed"})
     before = snapshot(treatment)

@@ -90,6 +90,15 @@ def hash_matches(fields: Mapping[str, Any], row_hash: str) -> bool:
     return False
 
 
+def hold_chain(using: str) -> None:
+    """Take the chain for the rest of the transaction (PostgreSQL; re-entrant), as an append
+    does: registry/locking.py takes it before row locks, so that the order is always the same."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+
+
 def claim_link(using: str, entries_table: str, head_table: str) -> tuple[int, str]:
     """(the next entry's id, the hash it links to), holding the chain until the transaction ends.
 
