@@ -1,12 +1,15 @@
 """In a real browser: enroll a patient, record the index treatment, read the patient page.
 
 Also checks the small scripts: imaging rows follow the chosen levels, and the treatment
-form shows only the fieldsets of the chosen kind.
+form shows only the fieldsets of the chosen kind. The scripts are static files run after the
+page is parsed (the Content-Security-Policy allows no inline script), so the checks wait
+for them as a person would.
 """
 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from tests.conftest import CHROMIUM, PASSWORD
 
 from disctrack.registry.models import Patient
@@ -33,10 +36,10 @@ def _enroll(page, base: str) -> None:
     page.get_by_label("E-mail").fill("ana.synthetic@example.test")
     page.get_by_label("Date of diagnosis").fill("2026-01-05")
     page.get_by_label("Duration of symptoms (months)").fill("18")
-    assert page.locator('fieldset[data-level="L4-L5"]').is_hidden()
+    expect(page.locator('fieldset[data-level="L4-L5"]')).to_be_hidden()
     page.get_by_label("L4-L5", exact=True).check()
-    assert page.locator('fieldset[data-level="L4-L5"]').is_visible()
-    assert page.locator('fieldset[data-level="L3-L4"]').is_hidden()
+    expect(page.locator('fieldset[data-level="L4-L5"]')).to_be_visible()
+    expect(page.locator('fieldset[data-level="L3-L4"]')).to_be_hidden()
     page.check("#id_episode-leg_pain_1")
     page.check("#id_episode-prior_spine_surgery_1")
     page.check("#id_episode-other_analgesics_0")
@@ -54,8 +57,8 @@ def _enroll(page, base: str) -> None:
 def _record_msc(page, physician_name: str) -> None:
     page.get_by_role("link", name="Record a treatment").click()
     page.locator("#id_kind").select_option("msc")
-    assert page.locator('fieldset[data-kinds="fusion"]').is_hidden()
-    assert page.locator('fieldset[data-kinds="bmc msc other_biologic prp"]').is_visible()
+    expect(page.locator('fieldset[data-kinds="fusion"]')).to_be_hidden()
+    expect(page.locator('fieldset[data-kinds="bmc msc other_biologic prp"]')).to_be_visible()
     page.get_by_label("Date of treatment").fill("2026-02-01")
     page.get_by_label("L4-L5", exact=True).check()
     page.get_by_label("Physician").select_option(label=physician_name)
