@@ -30,49 +30,26 @@ import json
 import socket
 import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from _support import run_measurement, with_temporary_postgres
 from dateutil.relativedelta import relativedelta
 
-
-def noon_timezone(now: datetime) -> str:
-    """An Etc/GMT zone whose local hour is about noon now (Etc/GMT-2 is UTC+2)."""
-    offset = 12 - now.hour
-    offset = offset - 24 if offset > 14 else offset
-    return "Etc/GMT" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
-
-
 # ---- the worker process ------------------------------------------------------------------
 
 def _setup(patients: int) -> None:
-    from disctrack.registry.actions import (
-        do_add_physician,
-        do_create_site,
-        do_enroll_patient,
-        do_record_treatment,
-    )
+    from disctrack.demo.quick import treated_patient, zone_at_local_hour
+    from disctrack.registry.actions import do_add_physician, do_create_site
 
     now = datetime.now(UTC)
-    site = do_create_site("system: bench", code="bench", name="Bench Clinic", timezone=noon_timezone(now))
+    site = do_create_site("system: bench", code="bench", name="Bench Clinic",
+                          timezone=zone_at_local_hour(now, 12))
     physician = do_add_physician("system: bench", site, "Dr. Bench")
     # The 1-month target is three days away: its window (7 days before) opened four days ago.
     treated = now.date() + timedelta(days=3) - relativedelta(months=1)
     for n in range(patients):
-        patient = do_enroll_patient("system: bench", site, identity={
-            "given_name": "Bench", "family_name": f"Synthetic{n}", "date_of_birth": date(1975, 1, 1),
-            "sex": "female", "medical_record_number": f"BENCH-{n:06d}", "email": f"p{n}@example.test",
-        }, episode={
-            "diagnosed_on": treated - timedelta(days=30), "levels": ["L4-L5"],
-            "symptom_duration_months": 12, "leg_pain": False, "prior_spine_surgery": False,
-            "smoking": "never", "height_cm": 170.0, "weight_kg": 70.0, "work_status": "full_time",
-            "opioid_use": "none", "other_analgesics": False,
-        }, imaging=[{"level": "L4-L5", "pfirrmann_grade": 4, "modic": 0}])
-        do_record_treatment("system: bench", patient.episodes.get(), {
-            "kind": "msc", "performed_on": treated, "levels": ["L4-L5"], "physician": physician,
-            "cell_source": "autologous", "msc_count_million": 20.0, "volume_per_level_ml": 2.0,
-            "image_guidance": "fluoroscopy",
-        })
+        treated_patient("system: bench", site, physician, f"BENCH-{n:06d}", treated_on=treated,
+                        family_name=f"Synthetic{n}", email=f"p{n}@example.test")
 
 
 def run_worker(patients: int, mode: str) -> dict:

@@ -65,25 +65,13 @@ def _setup_site():
 
 def _new_links(site, physician, staff, start: int, count: int) -> list[str]:
     """`count` synthetic patients with an MSC treatment, and a baseline link for each."""
-    from disctrack.registry.actions import do_enroll_patient, do_record_treatment
+    from disctrack.demo.quick import treated_patient
     from disctrack.surveys.actions import do_create_link
 
     tokens = []
     for n in range(start, start + count):
-        patient = do_enroll_patient(staff, site, identity={
-            "given_name": "Bench", "family_name": f"Synthetic{n}", "date_of_birth": date(1975, 1, 1),
-            "sex": "female", "medical_record_number": f"BENCH-{n:06d}",
-        }, episode={
-            "diagnosed_on": date(2026, 1, 5), "levels": ["L4-L5"], "symptom_duration_months": 12,
-            "leg_pain": False, "prior_spine_surgery": False, "smoking": "never", "height_cm": 170.0,
-            "weight_kg": 70.0, "work_status": "full_time", "opioid_use": "none",
-            "other_analgesics": False,
-        }, imaging=[{"level": "L4-L5", "pfirrmann_grade": 4, "modic": 0}])
-        do_record_treatment(staff, patient.episodes.get(), {
-            "kind": "msc", "performed_on": date(2026, 2, 1), "levels": ["L4-L5"],
-            "physician": physician, "cell_source": "autologous", "msc_count_million": 20.0,
-            "volume_per_level_ml": 2.0, "image_guidance": "fluoroscopy",
-        })
+        patient = treated_patient(staff, site, physician, f"BENCH-{n:06d}", treated_on=date(2026, 2, 1),
+                                  family_name=f"Synthetic{n}")
         tokens.append(do_create_link(staff, patient.timepoints.get(code="baseline"))[1])
     return tokens
 

@@ -41,11 +41,11 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from _support import run_measurement, with_temporary_postgres
-from bench_followup import free_port, noon_timezone
+from bench_followup import free_port
 from dateutil.relativedelta import relativedelta
 
 SMTP_RCPT_S, SMTP_DATA_S, SMS_S = 0.010, 0.030, 0.030
@@ -102,7 +102,7 @@ def sms_handler(sinks: Sinks):
             self.wfile.write(data)
 
         def log_message(self, *args):
-            pass
+            """Quiet: the benchmark prints its own figures."""
 
     return Handler
 
@@ -113,37 +113,21 @@ def _setup(patients: int) -> None:
     from django.db.models import Q
 
     from disctrack.core.timing import now_utc
+    from disctrack.demo.quick import treated_patient, zone_at_local_hour
     from disctrack.followup import ladder
     from disctrack.followup.models import OutboundMessage, Step
-    from disctrack.registry.actions import (
-        do_add_physician,
-        do_create_site,
-        do_enroll_patient,
-        do_record_treatment,
-    )
+    from disctrack.registry.actions import do_add_physician, do_create_site
     from disctrack.registry.actions.timepoints import close_missed
 
     now = datetime.now(UTC)
     site = do_create_site("system: bench", code="bench", name="Bench Clinic",
-                          timezone=noon_timezone(now), sms_enabled=True)
+                          timezone=zone_at_local_hour(now, 12), sms_enabled=True)
     physician = do_add_physician("system: bench", site, "Dr. Bench")
     treated = now.date() + timedelta(days=3) - relativedelta(months=1)  # 1-month window open
     for n in range(patients):
-        patient = do_enroll_patient("system: bench", site, identity={
-            "given_name": "Bench", "family_name": f"Synthetic{n}", "date_of_birth": date(1975, 1, 1),
-            "sex": "female", "medical_record_number": f"BENCH-{n:06d}", "email": f"p{n}@example.test",
-            "mobile_phone": f"+3460{n:07d}",
-        }, episode={
-            "diagnosed_on": treated - timedelta(days=30), "levels": ["L4-L5"],
-            "symptom_duration_months": 12, "leg_pain": False, "prior_spine_surgery": False,
-            "smoking": "never", "height_cm": 170.0, "weight_kg": 70.0, "work_status": "full_time",
-            "opioid_use": "none", "other_analgesics": False,
-        }, imaging=[{"level": "L4-L5", "pfirrmann_grade": 4, "modic": 0}])
-        do_record_treatment("system: bench", patient.episodes.get(), {
-            "kind": "msc", "performed_on": treated, "levels": ["L4-L5"], "physician": physician,
-            "cell_source": "autologous", "msc_count_million": 20.0, "volume_per_level_ml": 2.0,
-            "image_guidance": "fluoroscopy",
-        })
+        treated_patient("system: bench", site, physician, f"BENCH-{n:06d}", treated_on=treated,
+                        family_name=f"Synthetic{n}", email=f"p{n}@example.test",
+                        mobile_phone=f"+3460{n:07d}")
     close_missed()
     ladder.open_windows()
     # The reminders and the SMS are brought forward: every message of the ladder is due now.

@@ -6,6 +6,7 @@ silent default.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from dataclasses import dataclass
@@ -110,9 +111,8 @@ def _create_secret_key(path: Path) -> None:
         out.flush()
         os.fsync(out.fileno())
     try:
-        os.link(partial, path)
-    except FileExistsError:
-        pass
+        with contextlib.suppress(FileExistsError):  # another process's key won: use it
+            os.link(partial, path)
     finally:
         partial.unlink()
 

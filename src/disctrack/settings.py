@@ -98,13 +98,13 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SECURE_COOKIES = config.env_bool("DISCTRACK_SECURE_COOKIES", BASE_URL.startswith("https://"))
+HTTPS = BASE_URL.startswith("https://")
+SECURE_COOKIES = config.env_bool("DISCTRACK_SECURE_COOKIES", HTTPS)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # With an https base address: HSTS, and plain-http requests redirected (behind a proxy that
 # ends TLS, declare it in DISCTRACK_TRUSTED_PROXIES so that its requests count as https).
-HTTPS = BASE_URL.startswith("https://")
 SECURE_HSTS_SECONDS = config.env_int("DISCTRACK_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = config.env_bool("DISCTRACK_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
 SECURE_HSTS_PRELOAD = config.env_bool("DISCTRACK_HSTS_PRELOAD", False)

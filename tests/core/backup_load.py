@@ -17,37 +17,17 @@ import sys
 from datetime import date
 from pathlib import Path
 
-BASELINE = {
-    "odi": {"odi_1": 4, **{f"odi_{i}": 2 for i in range(2, 11)}},
-    "nrs_pain": {"back": 6, "leg": 3},
-    "eq5d5l": {"mo": 2, "sc": 1, "ua": 2, "pd": 3, "ad": 1, "vas": 70},
-    "promis10": {**{f"global{i:02d}": 3 for i in range(1, 11)}, "global07": 5},
-    "work_status": {"work_status": "part_time", "not_working_due_to_back": "yes"},
-    "analgesic_use": {"analgesic": "none"},
-}
-
 
 def _patient(staff, site, physician, n: int):
     from django.db import transaction
+    from tests.surveys.helpers import BASELINE
 
-    from disctrack.registry.actions import do_enroll_patient, do_record_treatment
+    from disctrack.demo.quick import treated_patient
     from disctrack.surveys.actions import do_enter_response
 
     with transaction.atomic():
-        patient = do_enroll_patient(staff, site, identity={
-            "given_name": "Load", "family_name": f"Synthetic{n}", "date_of_birth": date(1975, 1, 1),
-            "sex": "female", "medical_record_number": f"LOAD-{n:05d}",
-        }, episode={
-            "diagnosed_on": date(2026, 1, 5), "levels": ["L4-L5"], "symptom_duration_months": 12,
-            "leg_pain": False, "prior_spine_surgery": False, "smoking": "never", "height_cm": 170.0,
-            "weight_kg": 70.0, "work_status": "full_time", "opioid_use": "none",
-            "other_analgesics": False,
-        }, imaging=[{"level": "L4-L5", "pfirrmann_grade": 4, "modic": 0}])
-        do_record_treatment(staff, patient.episodes.get(), {
-            "kind": "msc", "performed_on": date(2026, 2, 1), "levels": ["L4-L5"],
-            "physician": physician, "cell_source": "autologous", "msc_count_million": 20.0,
-            "volume_per_level_ml": 2.0, "image_guidance": "fluoroscopy",
-        })
+        patient = treated_patient(staff, site, physician, f"LOAD-{n:05d}", treated_on=date(2026, 2, 1),
+                                  given_name="Load", family_name=f"Synthetic{n}")
         baseline = patient.timepoints.get(code="baseline")
         do_enter_response(staff, baseline, {name: BASELINE[name] for name in baseline.instruments},
                           channel="paper")
@@ -76,6 +56,7 @@ def load(stop: Path) -> None:
 
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "disctrack.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # `tests` is importable
     import django
 
     django.setup()

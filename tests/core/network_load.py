@@ -34,48 +34,17 @@ SITES = {"A": ("net-a", "Clinic North", 12), "B": ("net-b", "Clinic South", 15)}
 ACTOR = "system: network test"
 
 
-def zone_at_local_hour(now: datetime, hour: int) -> str:
-    """An Etc/GMT zone whose local clock reads `hour` o'clock now (Etc/GMT-2 is UTC+2)."""
-    offset = hour - now.hour
-    if offset > 14:
-        offset -= 24
-    if offset < -12:
-        offset += 24
-    return "Etc/GMT" if offset == 0 else f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
-
-
-def _episode(diagnosed_on: date) -> dict:
-    return {
-        "diagnosed_on": diagnosed_on, "levels": ["L4-L5"], "symptom_duration_months": 12,
-        "leg_pain": False, "prior_spine_surgery": False, "smoking": "never", "height_cm": 170.0,
-        "weight_kg": 70.0, "work_status": "full_time", "opioid_use": "none",
-        "other_analgesics": False,
-    }
-
-
 def _treated(staff, site, physician, label: str, n: int, performed_on: date, email: str):
-    from disctrack.registry.actions import do_enroll_patient, do_record_treatment
+    from disctrack.demo.quick import treated_patient
 
-    identity = {
-        "given_name": "Network", "family_name": f"Synthetic{label}{n}", "date_of_birth": date(1975, 1, 1),
-        "sex": "female", "medical_record_number": f"NET-{label}-{n:04d}",
-    }
-    if email:
-        identity["email"] = email
-    patient = do_enroll_patient(staff, site, identity=identity,
-                                episode=_episode(performed_on - timedelta(days=30)),
-                                imaging=[{"level": "L4-L5", "pfirrmann_grade": 4, "modic": 0}])
-    do_record_treatment(staff, patient.episodes.get(), {
-        "kind": "msc", "performed_on": performed_on, "levels": ["L4-L5"], "physician": physician,
-        "cell_source": "autologous", "msc_count_million": 20.0, "volume_per_level_ml": 2.0,
-        "image_guidance": "fluoroscopy",
-    })
-    return patient
+    return treated_patient(staff, site, physician, f"NET-{label}-{n:04d}", treated_on=performed_on,
+                           given_name="Network", family_name=f"Synthetic{label}{n}", email=email)
 
 
 def _seed_site(label: str, now: datetime) -> tuple[dict, list[dict]]:
     from dateutil.relativedelta import relativedelta
 
+    from disctrack.demo.quick import zone_at_local_hour
     from disctrack.registry.actions import do_add_physician, do_create_site, do_create_staff
     from disctrack.surveys.actions import do_create_link
 

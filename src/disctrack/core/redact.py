@@ -58,24 +58,19 @@ class MaskSecrets(logging.Filter):
         if record.exc_text:
             record.exc_text = mask(record.exc_text)
         # django.request attaches the request; a handler that renders it (an error e-mail)
-        # goes through RedactingReporterFilter below, so the path is masked there too.
+        # goes through RedactingExceptionReporter below, so the path is masked there too.
         return True
 
 
 class RedactingReporterFilter(SafeExceptionReporterFilter):
-    """Django's error reports (500 e-mails, the DEBUG page) with tokens masked.
+    """Django's filter for error reports, also hiding any variable named like a token.
 
-    Django already hides settings and POST fields that look secret; this also masks the
-    request path, the query string and every request header value."""
-
-    def get_safe_request_meta(self, request):
-        meta = super().get_safe_request_meta(request)
-        return {key: mask(value) if isinstance(value, str) else value for key, value in meta.items()}
+    The reporter below masks everything it prints (path, headers, the printed variables);
+    this hides a token even where it does not look like one."""
 
     def get_traceback_frame_variables(self, request, tb_frame):
-        """A frame's variables, with any variable named like a token hidden and the rest masked."""
         return [
-            (name, self.cleansed_substitute if "token" in name.lower() else mask(value))
+            (name, self.cleansed_substitute if "token" in name.lower() else value)
             for name, value in super().get_traceback_frame_variables(request, tb_frame)
         ]
 

@@ -27,7 +27,7 @@ POLICY = "; ".join((
 
 
 def content_security_policy() -> str:
-    return f"{POLICY}; upgrade-insecure-requests" if settings.BASE_URL.startswith("https://") else POLICY
+    return f"{POLICY}; upgrade-insecure-requests" if settings.HTTPS else POLICY
 
 
 class SecurityHeadersMiddleware:

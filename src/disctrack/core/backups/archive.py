@@ -133,8 +133,7 @@ def read_backup(path: Path, into: Path, passphrase: str | None) -> dict:
             with gzip.GzipFile(fileobj=source, mode="rb") as unzipped:
                 with tarfile.open(fileobj=unzipped, mode="r|") as tar:
                     found = _unpack(tar, into)
-                while unzipped.read(_BLOCK):  # to the end, where gzip checks its CRC
-                    pass
+                _read_to_the_end(unzipped)  # where gzip checks its CRC
     except (tarfile.TarError, gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise BackupError(f"{path} is damaged or truncated ({exc or type(exc).__name__})") from None
     try:
@@ -142,6 +141,11 @@ def read_backup(path: Path, into: Path, passphrase: str | None) -> dict:
     except (KeyError, TypeError, AttributeError, ValueError):
         # A manifest that parses but has the wrong shape: damage, never a traceback.
         raise BackupError(f"the manifest of {path} is unreadable: the file is damaged") from None
+
+
+def _read_to_the_end(stream) -> None:
+    while stream.read(_BLOCK):
+        continue
 
 
 def _unpack(tar: tarfile.TarFile, into: Path) -> dict[str, dict]:
