@@ -53,10 +53,12 @@ def test_cross_frame_consistency(frames):
     assert "followups.patient_id not in patients: NOBODY" in str(err.value)
 
 
-def test_definitions_v1_are_stamped_on_results():
+def test_current_definitions_are_stamped_on_results_and_v1_stays_loadable():
     defs = load_definitions()
     stamp = defs.stamp()
-    assert stamp["version"] == "v1" and len(stamp["sha256"]) == 64
+    assert stamp["version"] == "v2" and len(stamp["sha256"]) == 64
+    assert load_definitions("v1").version == "v1", "a released version is never dropped"
+    assert "not had a subsequent lumbar surgery" in stamp["scores_after_surgery"]
     assert stamp["mic"]["odi"] == {"points": 10.0, "percent": 30.0, "source": defs.instruments["odi"].source}
     assert "no subsequent lumbar surgery" in stamp["success"]
     assert defs.primary_timepoint == "m12" and defs.min_cell_size == 11

@@ -3,8 +3,9 @@
 Time points are placed at their nominal offset (the median ``months`` of their label).
 Rules applied here, and so everywhere in the package:
 
-* A patient is *due* at a time point when the follow-up row says ``answered`` or
-  ``missed`` and the patient had not died or withdrawn by then. ``pending`` (window still
+* A patient is *due* at a time point when the follow-up row says ``answered``, ``missed``
+  or ``stopped`` (follow-up stopped by the protocol after a surgery) and the patient had
+  not died or withdrawn by then. ``pending`` (window still
   open) and ``not_due`` rows are not due. Deaths and withdrawals by the time point are
   removed from the due denominator and counted separately.
 * A subsequent surgery dated on or before the time point makes the binary endpoints a
@@ -21,6 +22,7 @@ import pandas as pd
 from .frames import SCORES
 
 DAYS_PER_MONTH = 30.4375
+DUE_STATUSES = ("answered", "missed", "stopped")
 
 
 def months_between(start: pd.Series, end: pd.Series) -> np.ndarray:
@@ -36,7 +38,8 @@ class Cohort:
     ----------
     patients : DataFrame
         The patients frame indexed by ``patient_id`` with added ``surgery_months``,
-        ``death_months``, ``withdrawal_months`` and ``contact_months``.
+        ``death_months``, ``withdrawal_months``, ``lost_months`` and ``known_months``
+        (months to ``status_known_date``).
     timepoints : Series
         Nominal months per post-baseline time point label, in time order.
     status : DataFrame
@@ -54,9 +57,9 @@ class Cohort:
     def from_frames(cls, patients: pd.DataFrame, followups: pd.DataFrame) -> Cohort:
         pts = patients.set_index("patient_id").sort_index()
         start = pts["treatment_date"]
-        for event in ("surgery", "death", "withdrawal"):
+        for event in ("surgery", "death", "withdrawal", "lost"):
             pts[f"{event}_months"] = months_between(start, pts[f"{event}_date"])
-        pts["contact_months"] = months_between(start, pts["last_contact_date"])
+        pts["known_months"] = months_between(start, pts["status_known_date"])
         post = followups[followups["timepoint"] != "baseline"]
         tps = post.groupby("timepoint")["months"].median().sort_values()
         status = (post.pivot(index="patient_id", columns="timepoint", values="status")
@@ -88,7 +91,7 @@ class Cohort:
 
     def due(self, tp: str) -> np.ndarray:
         dead, withdrawn = self.excluded(tp)
-        return self.status[tp].isin(["answered", "missed"]).to_numpy() & ~dead & ~withdrawn
+        return self.status[tp].isin(DUE_STATUSES).to_numpy() & ~dead & ~withdrawn
 
     def observed(self, tp: str, instrument: str) -> np.ndarray:
         """Due, answered, and both the score and its baseline present."""

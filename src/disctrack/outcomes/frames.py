@@ -36,7 +36,9 @@ TREATMENTS: dict[str, str] = {
 """Treatment code -> treatment class."""
 
 TREATMENT_CLASSES: tuple[str, ...] = ("biologic", "fusion", "disc_replacement", "conservative")
-FOLLOWUP_STATUSES = ("answered", "missed", "pending", "withdrawn", "dead", "not_due")
+FOLLOWUP_STATUSES = ("answered", "missed", "stopped", "pending", "withdrawn", "dead", "not_due")
+"""``stopped``: the protocol stopped follow-up (after a subsequent surgery) and the window has
+closed; the patient is due (the surgery is a known outcome) but was not asked."""
 CHANNELS = ("web", "paper", "phone", "staff")
 SEVERITIES = ("mild", "moderate", "severe", "life_threatening", "fatal")
 RELATEDNESS = ("unrelated", "unlikely", "possible", "probable", "definite")
@@ -83,7 +85,13 @@ PATIENT_COLUMNS: tuple[Column, ...] = (
     Column("surgery_date", "date", nullable=True),
     Column("death_date", "date", nullable=True),
     Column("withdrawal_date", "date", nullable=True),
-    Column("last_contact_date", "date"),
+    # The date staff recorded the patient as lost to follow-up (NaT when not recorded).
+    Column("lost_date", "date", nullable=True),
+    # The last date the registry knew whether the patient had had a subsequent surgery: an
+    # answered questionnaire, a call that reached the patient, a clinic visit or treatment,
+    # a recorded death, withdrawal or loss, or a "status known up to" date staff recorded.
+    # Surgery-free survival is censored here.
+    Column("status_known_date", "date"),
 )
 
 FOLLOWUP_COLUMNS: tuple[Column, ...] = (
@@ -183,7 +191,7 @@ def _check_patients(patients: pd.DataFrame) -> list[str]:
         problems.append("patients.treatment_class does not match treatment for "
                         f"{_examples(patients.loc[wrong, 'patient_id'])}")
     start = patients["treatment_date"]
-    for col in ("surgery_date", "death_date", "withdrawal_date", "last_contact_date"):
+    for col in ("surgery_date", "death_date", "withdrawal_date", "lost_date", "status_known_date"):
         before = patients[col] < start
         if before.any():
             problems.append(f"patients.{col} is before treatment_date for "

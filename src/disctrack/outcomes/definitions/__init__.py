@@ -21,6 +21,8 @@ _TOP_KEYS = {
     "primary_timepoint", "confidence_level", "n_imputations", "n_bootstrap", "min_cell_size",
     "tipping_deltas", "survival_horizons_months", "candidacy", "comparison", "funnel",
 }
+CURRENT = "v2"
+"""The version used unless another is asked for; earlier versions stay loadable."""
 
 
 class DefinitionsError(ValueError):
@@ -103,6 +105,8 @@ class Definitions:
             "responder": self.raw["responder"]["text"],
             "success": self.raw["success"]["text"],
             "failure": self.raw["failure"]["text"],
+            "scores_after_surgery": (self.raw.get("scores_after_surgery") or {}).get(
+                "text", "Mean scores include scores observed or imputed after a subsequent surgery."),
             "mic": {k: {"points": i.mic_points, "percent": i.mic_percent, "source": i.source}
                     for k, i in self.instruments.items()},
         }
@@ -147,8 +151,8 @@ def parse_definitions(text: str) -> Definitions:
     return Definitions(version=str(raw["version"]), text=text, raw=raw, instruments=instruments)
 
 
-def load_definitions(version: str = "v1", path: str | Path | None = None) -> Definitions:
-    """Load a shipped version (``"v1"``) or a file at ``path``."""
+def load_definitions(version: str = CURRENT, path: str | Path | None = None) -> Definitions:
+    """Load a shipped version (``"v2"``, ``"v1"``) or a file at ``path``."""
     source = Path(path) if path is not None else HERE / f"{version}.yaml"
     _require(source.exists(), f"no definitions file {source}")
     definitions = parse_definitions(source.read_text())
