@@ -1,14 +1,27 @@
 """Inverse-probability-of-response weights for follow-up questionnaires.
 
-At each time point a logistic regression (scikit-learn, L2 with C=1 on standardized
-inputs) models whether a due patient answered, given the baseline case-mix, the
-treatment, surgery so far and the last score observed before that time point (baseline if
-none; carried forward with a missing indicator). Respondents are weighted by 1 / p.
+Registry drop-out is mostly monotone: a patient who stops answering rarely comes back, and
+whether a patient answers at 12 months depends on how they did when they last answered
+and how long ago that was. At each time point a logistic regression (scikit-learn, L2
+with C=1 on standardized inputs) models whether a due patient without a subsequent
+surgery answered (a surgery is a known outcome and needs no weight), given:
 
-Assumes responding is independent of the unseen score given these variables (missing at
-random). Misleads when predicted response probabilities approach 0 (a few patients carry
-huge weights: see ``max_stabilized_weight``); probabilities are bounded below at
-``FLOOR`` so no weight exceeds 1 / FLOOR.
+* the baseline case-mix and the treatment;
+* the last score answered before the time point, and whether any follow-up had been
+  answered at all (without it a patient who never answered after baseline looks like one
+  whose score has not changed);
+* the number of earlier follow-ups answered, whether the previous one was answered, and
+  the months since the last answer (time since the registry last heard from them).
+
+A recorded loss to follow-up is not a predictor: nobody recorded as lost answers, so it
+would leave no respondent to stand for them. Lost patients are represented by respondents
+with the same history (long since the last answer, few answers).
+
+Respondents are weighted by 1 / p. Assumes responding is independent of the unseen score
+given these variables (missing at random). Misleads when predicted response
+probabilities approach 0 (a few patients carry huge weights: see the diagnostics beside
+each estimate); probabilities are bounded below at ``FLOOR`` so no weight exceeds
+1 / FLOOR.
 """
 
 from __future__ import annotations
@@ -30,26 +43,42 @@ FLOOR = 0.02
 
 @dataclass
 class ResponseWeights:
-    """Per time point: response probabilities (NaN where not due) and diagnostics."""
+    """Per time point: response probabilities (NaN where not modelled) and diagnostics."""
 
     probability: pd.DataFrame
     responded: pd.DataFrame
     diagnostics: pd.DataFrame
 
     def weights(self, tp: str) -> np.ndarray:
-        """1 / p for respondents at ``tp``, 0 for everyone else."""
+        """1 / p for modelled respondents at ``tp``, 0 for everyone else."""
         p = self.probability[tp].to_numpy()
-        return np.where(self.responded[tp].to_numpy(), 1 / np.fmax(p, FLOOR), 0.0)
+        answered = self.responded[tp].to_numpy() & ~np.isnan(p)
+        return np.where(answered, 1 / np.fmax(np.nan_to_num(p, nan=1.0), FLOOR), 0.0)
 
 
-def _last_observed(cohort: Cohort, instrument: str, tp: str) -> pd.Series:
+def history(cohort: Cohort, instrument: str, tp: str) -> pd.DataFrame:
+    """What the registry knew of each patient's answers before ``tp``."""
+    labels = cohort.labels[: cohort.labels.index(tp)]
     scores = cohort.scores[instrument]
-    earlier = ["baseline", *cohort.labels[: cohort.labels.index(tp)]]
-    return scores[earlier].ffill(axis=1).iloc[:, -1]
+    answered = np.column_stack([cohort.observed(t, instrument) for t in labels]) if labels \
+        else np.zeros((len(scores), 0), dtype=bool)
+    months = cohort.timepoints[labels].to_numpy(float)
+    last_month = np.where(answered, months, -np.inf).max(axis=1, initial=-np.inf)
+    last_month = np.where(np.isfinite(last_month), last_month, 0.0)
+    earlier = scores[["baseline", *labels]].where(np.column_stack([np.ones(len(scores), dtype=bool), answered]))
+    last = earlier.ffill(axis=1).iloc[:, -1]
+    return pd.DataFrame({
+        "last_score": last.fillna(last.median() if last.notna().any() else 0.0),
+        "last_score_missing": last.isna().astype(float),
+        "any_followup_answered": answered.any(axis=1).astype(float),
+        "n_answered_before": answered.sum(axis=1).astype(float),
+        "previous_answered": answered[:, -1].astype(float) if labels else 0.0,
+        "months_since_last_answer": float(cohort.timepoints[tp]) - last_month,
+    }, index=scores.index)
 
 
 def fit_response_weights(cohort: Cohort, instrument: str) -> ResponseWeights:
-    """Fit one response model per time point over all due patients."""
+    """Fit one response model per time point over the due patients without surgery."""
     pts = cohort.patients
     base = CovariateEncoder().fit_transform(pts)
     treat = pd.get_dummies(pts["treatment"]).reindex(columns=list(TREATMENTS), fill_value=False)
@@ -57,24 +86,28 @@ def fit_response_weights(cohort: Cohort, instrument: str) -> ResponseWeights:
     responded = pd.DataFrame(False, index=pts.index, columns=cohort.labels)
     rows = []
     for tp in cohort.labels:
-        due = cohort.due(tp)
+        modelled = cohort.due(tp) & ~cohort.event_by("surgery", tp)
         answered = cohort.observed(tp, instrument)
         responded[tp] = answered
-        last = _last_observed(cohort, instrument, tp)
-        x = base.assign(last=last.fillna(last.median()), last_missing=last.isna().astype(float),
-                        surgery=cohort.event_by("surgery", tp).astype(float))
-        x = pd.concat([x, treat.astype(float)], axis=1).to_numpy()[due]
-        y = answered[due]
+        x = pd.concat([base, treat.astype(float), history(cohort, instrument, tp)], axis=1).to_numpy()[modelled]
+        y = answered[modelled]
         p = np.full(len(y), y.mean() if len(y) else np.nan)
         if 0 < y.sum() < len(y):
             model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
             p = model.fit(x, y).predict_proba(x)[:, 1]
-        prob.loc[due, tp] = p
-        w = 1 / np.fmax(p[y], FLOOR)
-        stabilized = w * y.mean() if len(y) else w
-        rows.append({"timepoint": tp, "n_due": int(due.sum()), "n_responded": int(y.sum()),
-                     "min_probability": float(p.min()) if len(p) else np.nan,
-                     "max_stabilized_weight": float(stabilized.max()) if len(w) else np.nan,
-                     "share_weight_over_10": float((stabilized > 10).mean()) if len(w) else np.nan,
-                     "effective_n": float(w.sum() ** 2 / (w**2).sum()) if len(w) else 0.0})
+        prob.loc[modelled, tp] = p
+        rows.append({"timepoint": tp, "n_modelled": int(modelled.sum()), "n_responded": int(y.sum()),
+                     **weight_diagnostics(p[y], y.mean() if len(y) else np.nan)})
     return ResponseWeights(prob, responded, pd.DataFrame(rows))
+
+
+def weight_diagnostics(p_respondents: np.ndarray, response_rate: float) -> dict[str, float]:
+    """Minimum probability, largest stabilized weight, share over 10, effective n (Kish)."""
+    if len(p_respondents) == 0:
+        return {"min_probability": np.nan, "max_stabilized_weight": np.nan,
+                "share_weight_over_10": np.nan, "effective_n": 0.0}
+    w = 1 / np.fmax(p_respondents, FLOOR)
+    stabilized = w * response_rate
+    return {"min_probability": float(p_respondents.min()), "max_stabilized_weight": float(stabilized.max()),
+            "share_weight_over_10": float((stabilized > 10).mean()),
+            "effective_n": float(w.sum() ** 2 / (w**2).sum())}

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit
 
-from .cohort import DAYS_PER_MONTH
+from .cohort import DAYS_PER_MONTH, DUE_STATUSES
 from .frames import TREATMENTS
 
 TIMEPOINTS = {"m3": 3.0, "m6": 6.0, "m12": 12.0, "m24": 24.0, "m36": 36.0}
@@ -34,6 +34,11 @@ SURGERY_RATE = {"conservative": 0.006, "prp": 0.005, "bmc": 0.0045, "msc": 0.004
                 "other_biologic": 0.005, "fusion": 0.002, "disc_replacement": 0.002}
 COMPLICATION_RATE = {"biologic": 0.06, "fusion": 0.25, "disc_replacement": 0.2, "conservative": 0.01}
 CATEGORIES = ("infection", "dural_tear", "neurological", "procedural_pain", "vte", "other")
+SEVERITY_SHARES = {"mild": 0.55, "moderate": 0.3, "severe": 0.12, "life_threatening": 0.025, "fatal": 0.005}
+SERIOUS_SHARE = SEVERITY_SHARES["severe"] + SEVERITY_SHARES["life_threatening"] + SEVERITY_SHARES["fatal"]
+SURVIVAL_HORIZONS = (12.0, 24.0)
+REACHED_BY_CALL = 0.5
+"""Chance that a call reaches a patient who missed a questionnaire (the surgery status is then known)."""
 
 
 def _case_mix(rng: np.random.Generator, n: int) -> pd.DataFrame:
@@ -90,7 +95,8 @@ def _odi(bodi, plateau, months, surgery_months, tp_noise, post_noise) -> np.ndar
 
 
 def simulate_cohort(n: int, seed: int, *, confounding: bool = True, informative_dropout: bool = True,
-                    surgery: bool = True) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+                    surgery: bool = True, stop_after_surgery: bool = False,
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
     """Simulate ``n`` treated patients with their follow-ups and complications.
 
     Returns
@@ -98,10 +104,17 @@ def simulate_cohort(n: int, seed: int, *, confounding: bool = True, informative_
     patients, followups, complications : DataFrame
         Frames following :mod:`disctrack.outcomes.frames`.
     truth : dict
-        ``success``, ``responder`` and ``odi_change`` per time point and group (treatment
-        and treatment class) over the patients due there, from the complete data; ``ate``
-        with ``success`` and ``odi_change`` differences "a - b" at m12 for class pairs
-        (all due patients) and biologic-type pairs (due biologic patients).
+        ``success`` and ``responder`` per time point and group (treatment and treatment
+        class) over the patients due there, and ``odi_change`` over those due and free of
+        subsequent surgery by then, from the complete data; ``ate`` with ``success`` and
+        ``odi_change`` (a surgery counted as no change) differences "a - b" at m12 for class pairs (all due patients) and
+        biologic-type pairs (due biologic patients); ``surgery_free[h][group]``, the share
+        of treated patients whose surgery time exceeds ``h`` months (no death or loss);
+        ``complications["any" | "serious"][class]``, the expected share of treated patients
+        with at least one (serious) complication.
+
+    ``stop_after_surgery`` stops the questionnaires of a patient once the registry knows of
+    a subsequent surgery (status ``stopped``), as protocols that end follow-up there do.
     """
     if n < 1:
         raise ValueError("n must be a positive number of patients")
@@ -127,24 +140,32 @@ def simulate_cohort(n: int, seed: int, *, confounding: bool = True, informative_
         potential[t] = {"t_surg": t_surg, **odi}
     own = {k: np.choose(pd.Categorical(treatment, categories=list(TREATMENTS)).codes,
                         [potential[t][k] for t in TREATMENTS]) for k in potential["msc"]}
-    patients = _patients_frame(x, rng, treatment, sites, physician, start, own["t_surg"], death, withdraw, horizon)
-    followups = _followups(rng, patients, own, bodi, informative_dropout)
+    patients = _patients_frame(x, rng, treatment, sites, physician, start, death, withdraw, horizon)
+    followups = _followups(rng, patients, own, bodi, informative_dropout, stop_after_surgery)
     complications = _complications(rng, patients)
     truth = _truth(patients, followups, potential, treatment, would_be, bodi)
+    truth["surgery_free"] = {h: _group_means(own["t_surg"] > h, patients) for h in SURVIVAL_HORIZONS}
+    risk = patients["treatment_class"].map(COMPLICATION_RATE).to_numpy()
+    truth["complications"] = {"any": _group_means(1 - np.exp(-risk), patients),
+                              "serious": _group_means(1 - np.exp(-risk * SERIOUS_SHARE), patients)}
     return patients, followups, complications, truth
+
+
+def _group_means(values: np.ndarray, patients: pd.DataFrame) -> dict[str, float]:
+    frame = pd.DataFrame({"v": np.asarray(values, dtype=float), "treatment": patients["treatment"].to_numpy(),
+                          "treatment_class": patients["treatment_class"].to_numpy()})
+    return {g: float(v) for level in ("treatment", "treatment_class") for g, v in frame.groupby(level)["v"].mean().items()}
 
 
 def _date(start: pd.Series, months: np.ndarray) -> pd.Series:
     return start + pd.to_timedelta(np.where(np.isfinite(months), months, np.nan) * DAYS_PER_MONTH, unit="D").round("D")
 
 
-def _patients_frame(x, rng, treatment, sites, physician, start, t_surg, death, withdraw, horizon) -> pd.DataFrame:
+def _patients_frame(x, rng, treatment, sites, physician, start, death, withdraw, horizon) -> pd.DataFrame:
+    """Case-mix, death and withdrawal; surgery, loss and status dates are added by :func:`_followups`."""
     n = len(x)
-    surg = np.where(t_surg <= horizon, t_surg, np.nan)
     dead = np.where(death <= horizon, death, np.nan)
     wd = np.where((withdraw <= horizon) & np.isnan(dead), withdraw, np.nan)
-    lost = np.where(rng.random(n) < 0.1, rng.uniform(0, 1, n) * horizon, horizon)
-    contact = np.fmax(np.minimum(lost, horizon), np.nan_to_num(surg, nan=0.0))
     frame = x.drop(columns="true_odi").assign(
         baseline_odi=np.where(rng.random(n) < 0.03, np.nan, np.round(x["true_odi"] / 2) * 2),
         patient_id=[f"P{i:06d}" for i in range(n)], site=sites, physician=physician,
@@ -152,32 +173,56 @@ def _patients_frame(x, rng, treatment, sites, physician, start, t_surg, death, w
         treatment_date=start.to_numpy(),
     )
     frame["pfirrmann_max"] = frame["pfirrmann_max"].where(rng.random(n) > 0.05)
-    for name, months in (("surgery_date", surg), ("death_date", dead), ("withdrawal_date", wd),
-                         ("last_contact_date", contact)):
+    for name, months in (("death_date", dead), ("withdrawal_date", wd)):
         frame[name] = _date(frame["treatment_date"], months)
-    frame["last_contact_date"] = frame["last_contact_date"].fillna(frame["treatment_date"])
+    # 10% stop being reachable at a uniform time; the others stay reachable.
+    frame["_reachable_months"] = np.where(rng.random(n) < 0.1, rng.uniform(0, 1, n) * horizon, np.inf)
+    frame["_horizon_months"] = horizon
     return frame
 
 
-def _followups(rng, patients, own, bodi, informative) -> pd.DataFrame:
+def _followups(rng, patients, own, bodi, informative, stop_after_surgery) -> pd.DataFrame:
+    """Questionnaires time point by time point; the registry learns of surgery at a contact.
+
+    A contact is an answered questionnaire or, for a missed one, a call that reached the
+    patient (:data:`REACHED_BY_CALL`). A surgery becomes known (and dated) at the first
+    contact after it, or at a recorded death or withdrawal; the patient's surgery status is
+    known up to the last contact. Patients who stop being reachable answer nothing after that
+    and are recorded as lost six months after their last contact.
+    """
     n = len(patients)
     start = patients["treatment_date"]
     months_dead = ((patients["death_date"] - start).dt.days / DAYS_PER_MONTH).to_numpy()
     months_wd = ((patients["withdrawal_date"] - start).dt.days / DAYS_PER_MONTH).to_numpy()
     elapsed = ((AS_OF - start).dt.days / DAYS_PER_MONTH).to_numpy()
+    reachable = patients.pop("_reachable_months").to_numpy()
+    horizon = patients.pop("_horizon_months").to_numpy()
+    t_surg = own["t_surg"]
     rows = [pd.DataFrame({"patient_id": patients["patient_id"], "timepoint": "baseline", "months": 0.0,
                           "status": "answered", "odi": patients["baseline_odi"]})]
     last = bodi.copy()
+    known = np.zeros(n)
+    learned = np.full(n, np.nan)
     for tp, mo in TIMEPOINTS.items():
         window = 1.0 if mo < 12 else 2.0
         p_miss = expit(-1.4 + 0.12 * (last - 40)) if informative else np.full(n, 0.3)
-        answered = rng.random(n) >= p_miss
-        status = np.select([mo > elapsed, mo + window > elapsed, months_dead <= mo, months_wd <= mo, answered],
-                           ["not_due", "pending", "dead", "withdrawn", "answered"], "missed")
+        answered = (rng.random(n) >= p_miss) & (mo < reachable)
+        stopped = stop_after_surgery & (learned <= mo)
+        status = np.select([mo > elapsed, mo + window > elapsed, months_dead <= mo, months_wd <= mo, stopped, answered],
+                           ["not_due", "pending", "dead", "withdrawn", "stopped", "answered"], "missed")
+        reached = (status == "answered") | ((status == "missed") & (mo < reachable) & (rng.random(n) < REACHED_BY_CALL))
+        known = np.where(reached, mo, known)
+        learned = np.where(reached & np.isnan(learned) & (t_surg <= mo), t_surg, learned)
         odi = own[tp]
         last = np.where(status == "answered", odi, last)
         rows.append(pd.DataFrame({"patient_id": patients["patient_id"], "timepoint": tp, "months": mo,
                                   "status": status, "odi": np.where(status == "answered", odi, np.nan)}))
+    ended = np.fmin(months_dead, months_wd)
+    learned = np.where(np.isnan(learned) & (t_surg <= ended), t_surg, learned)
+    known = np.fmax(np.fmax(known, np.nan_to_num(ended, nan=0.0)), np.nan_to_num(learned, nan=0.0))
+    lost = np.where(np.isfinite(reachable) & (known + 6 <= horizon), known + 6, np.nan)
+    for name, months in (("surgery_date", learned), ("lost_date", lost), ("status_known_date", np.fmin(known, horizon))):
+        patients[name] = _date(start, months)
     out = pd.concat(rows, ignore_index=True)
     ratio = (out["odi"] / out["patient_id"].map(dict(zip(patients["patient_id"], bodi, strict=True))))
     base_nrs = out["patient_id"].map(dict(zip(patients["patient_id"], patients["baseline_nrs_back"], strict=True)))
@@ -198,8 +243,7 @@ def _complications(rng, patients) -> pd.DataFrame:
     return pd.DataFrame({
         "patient_id": patients["patient_id"].to_numpy()[idx],
         "category": rng.choice(CATEGORIES, k),
-        "severity": rng.choice(["mild", "moderate", "severe", "life_threatening", "fatal"], k,
-                               p=[0.55, 0.3, 0.12, 0.025, 0.005]),
+        "severity": rng.choice(list(SEVERITY_SHARES), k, p=list(SEVERITY_SHARES.values())),
         "related": rng.choice(["unrelated", "unlikely", "possible", "probable", "definite"], k),
         "date": patients["treatment_date"].to_numpy()[idx] + pd.to_timedelta(rng.integers(0, 90, k), unit="D"),
     })
@@ -215,19 +259,20 @@ def _truth(patients, followups, potential, treatment, would_be, bodi) -> dict:
         gain = bodi - odi
         return {"success": np.where(surg, 0.0, gain / bodi >= 0.30),
                 "responder": np.where(surg, 0.0, (gain >= 10) | (gain / bodi >= 0.30)),
-                "odi_change": odi - bodi}
+                "odi_change": np.where(surg, np.nan, odi - bodi),
+                "odi_change_composite": np.where(surg, 0.0, odi - bodi)}
 
     for tp in TIMEPOINTS:
-        due = status[tp].isin(["answered", "missed"]).to_numpy()
+        due = status[tp].isin(DUE_STATUSES).to_numpy()
         own = {k: np.select([treatment == t for t in TREATMENTS], [outcomes(t, tp)[k] for t in TREATMENTS])
                for k in ("success", "responder", "odi_change")}
         for k, values in own.items():
             frame = pd.DataFrame({"v": values[due], **{lv: g[due] for lv, g in groups.items()}})
             truth[k][tp] = {g: float(v) for lv in groups for g, v in frame.groupby(lv)["v"].mean().items()}
-    due = status["m12"].isin(["answered", "missed"]).to_numpy()
+    due = status["m12"].isin(DUE_STATUSES).to_numpy()
     bio_pot = {k: np.select([would_be == t for t in ("msc", "bmc", "prp", "other_biologic")],
                             [outcomes(t, "m12")[k] for t in ("msc", "bmc", "prp", "other_biologic")])
-               for k in ("success", "odi_change")}
+               for k in ("success", "odi_change_composite")}
     per_class = {"biologic": bio_pot, **{c: outcomes(c, "m12") for c in ("fusion", "disc_replacement", "conservative")}}
     is_bio = due & (patients["treatment_class"].to_numpy() == "biologic")
     for k in ("success", "odi_change"):
@@ -236,6 +281,7 @@ def _truth(patients, followups, potential, treatment, would_be, bodi) -> dict:
             pot = pot or {t: outcomes(t, "m12") for t in pairs}
             for i, a in enumerate(pairs):
                 for b in pairs[i + 1:]:
-                    ate[f"{a} - {b}"] = float(np.mean(pot[a][k][rows] - pot[b][k][rows]))
+                    key = "odi_change_composite" if k == "odi_change" else k
+                    ate[f"{a} - {b}"] = float(np.mean(pot[a][key][rows] - pot[b][key][rows]))
         truth["ate"][k] = ate
     return truth
