@@ -14,7 +14,9 @@ from __future__ import annotations
 from disctrack.core.context import add_nav_provider
 from disctrack.followup import context as followup_context
 from disctrack.followup import reactions as followup
+from disctrack.followup.status_sources import reached_calls
 from disctrack.registry import signals as registry
+from disctrack.registry.status_known import add_status_source
 from disctrack.registry.views import navigation as registry_navigation
 from disctrack.registry.views.sections import add_patient_section
 from disctrack.reports import context as reports_context
@@ -33,6 +35,7 @@ def connect() -> None:
     surveys.responses_submitted.connect(followup.check_safety, dispatch_uid="followup.check_safety")
 
     # The patient page, after the episodes: questionnaires and charts, then candidacy.
+    add_status_source(reached_calls)
     add_patient_section(followup_section)
     add_patient_section(candidacy_section)
 

@@ -20,6 +20,7 @@ from disctrack.registry.actions import (
     do_enroll_patient,
     do_record_complication,
     do_record_event,
+    do_record_surgery_status_known,
     do_record_treatment,
     do_set_contact_preferences,
 )
@@ -184,6 +185,9 @@ def _lost_prp(clock, north, north_md) -> None:
     index = do_record_treatment("system: test", episode, {
         "kind": "prp", "performed_on": date(2026, 4, 1), "levels": ["L3-L4"],
         "physician": north_md, "volume_per_level_ml": 2.0, "image_guidance": "fluoroscopy"})
+    clock.move_to(at("2026-08-21"))
+    do_record_surgery_status_known("system: test", episode, known_on=date(2026, 8, 20),
+                                   reason="seen in clinic, no operation")
     clock.move_to(at("2026-10-05"))
     do_restore_timepoint_closure("system: test", index.timepoints.get(code="m3"), status="stopped",
                                  closed_reason="not in protocol default v1")

@@ -178,3 +178,12 @@ def test_an_adjudication_names_the_clinician(files):
         f"complications.csv row {confirmed}, column adjudicated_by: name the staff user who "
         "adjudicated the complication"
     ]
+
+
+def test_a_surgery_status_date_before_the_index_treatment_is_named(files):
+    row = row_number(files, "episodes.csv", registry_id="DT-DDDD-4444")
+    set_cell(files, "episodes.csv", row, "surgery_status_known_on", "2026-03-30")
+
+    assert import_errors(files) == [
+        f"episodes.csv row {row}, column surgery_status_known_on: The surgery status cannot be "
+        "known before the index treatment (Intradiscal platelet-rich plasma on 2026-04-01)"]

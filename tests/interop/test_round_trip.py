@@ -30,6 +30,9 @@ def test_the_export_carries_everything_the_round_trip_must_keep(exported_registr
     roles = {r["role"] for r in records(exported_registry, "treatments.csv")}
     assert roles == {"index", "subsequent_surgery", "additional"}
     assert records(exported_registry, "patients.csv")[0]["medical_record_number"] == "MRN-N-1"
+    known = {r["registry_id"]: r["surgery_status_known_on"]
+             for r in records(exported_registry, "episodes.csv")}
+    assert known["DT-DDDD-4444"] == "2026-08-20" and known["DT-AAAA-1111"] == ""
 
 
 def test_export_then_import_into_an_empty_registry_reproduces_it(exported_registry, db,

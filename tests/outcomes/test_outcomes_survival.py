@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from lifelines import AalenJohansenFitter
+from lifelines import AalenJohansenFitter, KaplanMeierFitter
 
 from disctrack.outcomes.cohort import DAYS_PER_MONTH
 from disctrack.outcomes.frames import PATIENT_COLUMNS, TREATMENTS
@@ -28,7 +28,7 @@ def _patients(weeks, event, group, death_weeks=None):
         "patient_id": [f"P{i}" for i in range(n)], "treatment": treatment,
         "treatment_class": [TREATMENTS[t] for t in treatment],
         "treatment_date": START, "surgery_date": pd.Series(end).where(np.asarray(event) == 1),
-        "death_date": death, "withdrawal_date": pd.NaT, "last_contact_date": end,
+        "death_date": death, "withdrawal_date": pd.NaT, "lost_date": pd.NaT, "status_known_date": end,
     })
 
 
@@ -82,8 +82,53 @@ def test_cumulative_incidence_with_deaths_matches_lifelines():
         assert row["cif_surgery"] <= 1 - row["km_surgery_free"] + 1e-9
 
 
-def test_censoring_at_death_or_withdrawal_before_last_contact():
+def test_censoring_at_death_or_withdrawal_before_the_status_known_date():
     pts = _patients([52.0, 52.0], [0, 0], "fusion", [10.0, np.nan])
     times = surgery_times(pts)
     assert times["event"].tolist() == [2, 0]
     assert times["months"].iloc[0] == pytest.approx(70 / DAYS_PER_MONTH)
+
+
+def _at_months(months) -> pd.Series:
+    days = np.round(np.asarray(months, dtype=float) * DAYS_PER_MONTH)
+    return pd.Series(START + pd.to_timedelta(days, unit="D"))
+
+
+@pytest.fixture
+def known_later():
+    """Five patients, months from treatment. Patient 1 answered last at 3 months but staff
+    knew at a clinic visit at 13 months that she had had no operation."""
+    pts = _patients([6, 13, 9, 4, 24], [1, 0, 1, 0, 0], "msc")
+    pts["surgery_date"] = _at_months([6, np.nan, 9, np.nan, np.nan])
+    pts["death_date"] = _at_months([np.nan, np.nan, np.nan, 4, np.nan])
+    pts["status_known_date"] = _at_months([6, 13, 9, 4, 24])
+    return pts
+
+
+def test_a_patient_known_surgery_free_stays_at_risk_until_the_status_known_date(known_later):
+    """By hand (Kaplan-Meier product-limit): at 6 months 4 at risk, 1 surgery -> 3/4; at 9
+    months 3 at risk (9, 13, 24), 1 surgery -> 3/4 * 2/3 = 0.5 at 12 months. Censoring the
+    second patient at her last questionnaire (3 months) would give 2/3 * 1/2 = 1/3."""
+    times = surgery_times(known_later)
+    assert times["event"].tolist() == [1, 0, 1, 2, 0]
+    assert times["months"].iloc[1] == pytest.approx(13, abs=0.02)
+    row = SurgerySurvival().fit(known_later).table.query("horizon_months == 12").iloc[0]
+    assert row["km_surgery_free"] == pytest.approx(0.5, abs=1e-9)
+    assert row["n_at_risk"] == 2
+
+
+def test_kaplan_meier_matches_lifelines_on_hand_made_durations(known_later):
+    """Reference: lifelines KaplanMeierFitter on the durations and events written out by
+    hand from the dates (surgery at its date; otherwise the earliest of death, withdrawal and
+    status known); tolerance 1e-12."""
+    withdrawn = known_later.copy()
+    withdrawn.loc[4, "withdrawal_date"] = _at_months([18])[0]
+    durations = [6, 13, 9, 4, 18]
+    surgery = [True, False, True, False, False]
+    reference = KaplanMeierFitter().fit(np.round(np.array(durations) * DAYS_PER_MONTH) / DAYS_PER_MONTH,
+                                        surgery)
+    result = SurgerySurvival(level="treatment").fit(withdrawn)
+    curve = result.curves["msc"].iloc[:, 0]
+    expected = reference.survival_function_.iloc[:, 0]
+    np.testing.assert_allclose(curve.to_numpy(), expected.to_numpy(), atol=1e-12)
+    np.testing.assert_allclose(curve.index.to_numpy(), expected.index.to_numpy(), atol=1e-12)

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pytest
+import time_machine
 from tests.reports.helpers import answer, enroll_treated, odi_answers, treatment_data
 
+from disctrack.followup.actions.calls import do_log_call
 from disctrack.outcomes.frames import check_frames
+from disctrack.outcomes.survival import surgery_times
 from disctrack.registry.actions import (
     do_adjudicate_complication,
     do_record_complication,
     do_record_event,
+    do_record_surgery_status_known,
     do_record_treatment,
 )
+from disctrack.registry.models import Event, Treatment
+from disctrack.reports.analysis import analyse
 from disctrack.reports.frames import build_frames
 from disctrack.surveys.actions import do_correct_response
 
@@ -60,12 +66,13 @@ def test_case_mix_and_baseline_come_from_the_record(treated, personas):
     assert (row["baseline_nrs_back"], row["baseline_nrs_leg"]) == (7, 4)
 
 
-def test_subsequent_surgery_and_last_contact(treated, personas):
+def test_subsequent_surgery_and_status_known(treated, personas):
     row = row_of(frames_for(personas).patients, treated)
     assert row["treatment_date"] == pd.Timestamp("2026-02-01")
     assert row["surgery_date"] == pd.Timestamp("2026-07-10")
     assert pd.isna(row["death_date"]) and pd.isna(row["withdrawal_date"])
-    assert row["last_contact_date"] == pd.Timestamp("2026-07-10"), "the surgery is the latest contact"
+    assert row["status_known_date"] == pd.Timestamp("2026-07-10"), "the surgery is the latest news"
+    assert pd.isna(row["lost_date"])
 
 
 def test_death_ends_follow_up_and_closes_only_what_was_not_yet_due(treated, personas):
@@ -74,7 +81,7 @@ def test_death_ends_follow_up_and_closes_only_what_was_not_yet_due(treated, pers
     frames = frames_for(personas)
     row = row_of(frames.patients, treated)
     assert row["death_date"] == pd.Timestamp("2026-10-01")
-    assert row["last_contact_date"] == pd.Timestamp("2026-10-01")
+    assert row["status_known_date"] == pd.Timestamp("2026-10-01")
     status = frames.followups.set_index("timepoint")["status"]
     assert status["m3"] == "missed" and status["m6"] == "missed", "due before the death, never answered"
     assert status["m12"] == "dead"
@@ -150,7 +157,9 @@ def test_a_handful_of_queries_whatever_the_number_of_patients(treated, personas,
         patient = enroll_treated(personas.coordinator, personas.site_a, personas.physician_a,
                                  performed_on=date(2026, month, 1))
         answer(personas.coordinator, patient, "baseline", odi=40, on=date(2026, month, 1))
-    with django_assert_max_num_queries(10):
+    # index, events, surgeries, time points, 4 instruments, imaging, complications, and the
+    # status known (index, treatments, answers, events, calls)
+    with django_assert_max_num_queries(16):
         frames = frames_for(personas)
     assert len(frames.patients) == 4
 
@@ -159,3 +168,91 @@ def test_a_site_without_patients_gives_empty_frames_that_pass_the_contract(perso
     frames = frames_for(personas)
     assert frames.patients.empty and frames.followups.empty and frames.complications.empty
     check_frames(frames.patients, frames.followups, frames.complications)
+
+
+@pytest.fixture
+def quiet(personas):
+    """Treated 1 May 2026 (MSC), baseline answered on 28 Apr 2026 and nothing since."""
+    who = personas.coordinator
+    patient = enroll_treated(who, personas.site_a, personas.physician_a, performed_on=date(2026, 5, 1))
+    answer(who, patient, "baseline", odi=44, on=date(2026, 4, 28))
+    return patient
+
+
+def test_without_news_the_status_is_known_up_to_the_treatment(quiet, personas):
+    row = row_of(frames_for(personas).patients, quiet)
+    assert row["status_known_date"] == pd.Timestamp("2026-05-01"), "the baseline came before"
+
+
+def test_a_call_that_reached_the_patient_tells_the_status(quiet, personas):
+    m3 = quiet.timepoints.get(code="m3")
+    with time_machine.travel(datetime(2026, 7, 20, 9, tzinfo=UTC), tick=False):
+        do_log_call(personas.coordinator, m3, outcome="no_answer")
+    with time_machine.travel(datetime(2026, 8, 4, 9, tzinfo=UTC), tick=False):
+        do_log_call(personas.coordinator, m3, outcome="reached")
+    with time_machine.travel(datetime(2026, 8, 30, 9, tzinfo=UTC), tick=False):
+        do_log_call(personas.coordinator, m3, outcome="no_answer")
+    row = row_of(frames_for(personas).patients, quiet)
+    assert row["status_known_date"] == pd.Timestamp("2026-08-04"), "unanswered calls tell nothing"
+
+
+def test_a_date_staff_recorded_keeps_the_patient_at_risk_until_then(quiet, personas):
+    do_record_surgery_status_known(personas.coordinator, quiet.episodes.get(), known_on=date(2026, 10, 15),
+                                   reason="seen in clinic")
+    patients = frames_for(personas).patients
+    row = row_of(patients, quiet)
+    assert row["status_known_date"] == pd.Timestamp("2026-10-15")
+    months = surgery_times(patients.set_index("patient_id")).loc[quiet.registry_id, "months"]
+    assert months == pytest.approx(167 / 30.4375), "censored 167 days after treatment, not at day 0"
+
+
+def test_a_recorded_loss_dates_the_loss_and_the_last_news(quiet, personas):
+    do_record_event(personas.coordinator, quiet.episodes.get(), kind="lost_to_follow_up",
+                    occurred_on=date(2026, 9, 1))
+    row = row_of(frames_for(personas).patients, quiet)
+    assert row["lost_date"] == pd.Timestamp("2026-09-01")
+    assert row["status_known_date"] == pd.Timestamp("2026-09-01")
+
+
+def test_the_status_is_never_known_after_the_report_date(quiet, personas):
+    do_record_surgery_status_known(personas.coordinator, quiet.episodes.get(), known_on=date(2026, 10, 15))
+    early = build_frames([personas.site_a.id], as_of=date(2026, 9, 30))
+    assert row_of(early.patients, quiet)["status_known_date"] == pd.Timestamp("2026-09-30")
+
+
+def _move_index_after_its_surgery(patient) -> None:
+    """What an edit could do before such edits were refused (the action refuses it now)."""
+    Treatment.objects.filter(episode__patient=patient, role="index").update(performed_on=date(2026, 8, 1))
+
+
+def test_a_contradictory_record_is_left_out_listed_and_the_rest_reported(treated, quiet, personas):
+    _move_index_after_its_surgery(treated)
+    frames = frames_for(personas)
+    assert list(frames.patients["patient_id"]) == [quiet.registry_id]
+    assert set(frames.followups["patient_id"]) == {quiet.registry_id}
+    check_frames(frames.patients, frames.followups, frames.complications)
+    reason = ("left out: the index treatment (2026-08-01) is dated after its subsequent surgery "
+              "(2026-07-10); correct one of the two dates")
+    assert frames.excluded == [{"registry_id": treated.registry_id, "left_out": "patient", "reason": reason}]
+    assert f"{treated.registry_id}: {reason}" in frames.notes
+
+
+def test_a_death_recorded_before_the_treatment_is_left_out(quiet, personas):
+    do_record_event(personas.coordinator, quiet.episodes.get(), kind="death", occurred_on=date(2026, 6, 1))
+    Event.objects.update(occurred_on=date(2026, 4, 1))
+    frames = frames_for(personas)
+    assert frames.patients.empty
+    assert frames.excluded[0]["reason"] == ("left out: death is recorded on 2026-04-01, before the "
+                                            "index treatment (2026-05-01); correct one of the two dates")
+
+
+def test_one_bad_record_does_not_silence_the_report(treated, quiet, personas):
+    for month in (3, 4):
+        patient = enroll_treated(personas.coordinator, personas.site_a, personas.physician_a,
+                                 performed_on=date(2025, month, 1))
+        answer(personas.coordinator, patient, "baseline", odi=50, on=date(2025, month, 1))
+    _move_index_after_its_surgery(treated)
+    analysis = analyse(frames_for(personas), sections=("survival", "complications"))
+    assert analysis.unavailable == {}
+    assert analysis.results["survival"] is not None and analysis.results["complications"] is not None
+    assert any(treated.registry_id in note for note in analysis.cohort["notes"])

@@ -91,6 +91,7 @@ EPISODES = Table("episodes.csv", (
     Column("opioid_use", required=True),
     Column("other_analgesics", "bool", required=True),
     Column("notes", "text"),
+    Column("surgery_status_known_on", "date"),
 ), required_file=True)
 
 IMAGING = Table("imaging.csv", (

@@ -13,7 +13,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 
 from disctrack.instruments import load_library
-from disctrack.interop.load_patients import EPISODE_FIELDS, IDENTITY_FIELDS, IMAGING_FIELDS
+from disctrack.interop.load_patients import (
+    EPISODE_FIELDS,
+    IDENTITY_FIELDS,
+    IMAGING_FIELDS,
+    STATUS_FIELD,
+)
 from disctrack.interop.load_treatments import TREATMENT_FIELDS
 from disctrack.registry.models import (
     CLOSED_STATUSES,
@@ -108,7 +113,7 @@ def episode_rows(scope: Scope) -> Rows:
     episodes = Episode.objects.filter(patient__in=scope.patients).select_related("patient")
     for episode in sorted(episodes, key=lambda e: (e.patient.registry_id, scope.episode[e.id])):
         yield {"registry_id": episode.patient.registry_id, "episode_no": scope.episode[episode.id],
-               **{name: getattr(episode, name) for name in EPISODE_FIELDS}}
+               **{name: getattr(episode, name) for name in (*EPISODE_FIELDS, STATUS_FIELD)}}
 
 
 def imaging_rows(scope: Scope) -> Rows:

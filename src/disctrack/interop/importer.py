@@ -25,7 +25,11 @@ from disctrack.interop.load_patients import load_patients
 from disctrack.interop.load_responses import load_responses
 from disctrack.interop.load_sites import load_physicians, load_sites
 from disctrack.interop.load_staff import load_memberships, load_staff
-from disctrack.interop.load_treatments import load_index_treatments, load_later_treatments
+from disctrack.interop.load_treatments import (
+    load_index_treatments,
+    load_later_treatments,
+    load_status_known,
+)
 from disctrack.interop.reading import read_directory
 
 # The order in which the registry recorded things in the first place: answers and missed
@@ -41,6 +45,7 @@ STEPS = (
     restore_missed,
     load_later_treatments,
     restore_stopped,
+    load_status_known,
     load_complications,
     load_events,
     check_closures_by_events,

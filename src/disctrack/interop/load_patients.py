@@ -11,7 +11,11 @@ from disctrack.interop.reading import Row
 from disctrack.registry.actions import do_enroll_patient, do_set_contact_preferences
 from disctrack.registry.models import Patient
 
-EPISODE_FIELDS = tuple(c.name for c in EPISODES.columns if c.name not in ("registry_id", "episode_no"))
+# Recorded once the treatments are in (load_treatments.load_status_known): it is checked
+# against the index treatment.
+STATUS_FIELD = "surgery_status_known_on"
+EPISODE_FIELDS = tuple(c.name for c in EPISODES.columns
+                       if c.name not in ("registry_id", "episode_no", STATUS_FIELD))
 IMAGING_FIELDS = ("level", "pfirrmann_grade", "modic", "annular_fissure", "high_intensity_zone")
 IDENTITY_FIELDS = tuple(c.name for c in IDENTITY_COLUMNS)
 _PART = re.compile(r"^(identity|episode|imaging\[(\d+)\])\.(.+)$")

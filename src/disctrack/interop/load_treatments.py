@@ -5,11 +5,12 @@ others after the index treatments' questionnaires, as they were recorded in the 
 from __future__ import annotations
 
 from disctrack.interop.context import ACTOR, ImportContext
-from disctrack.interop.csv_format import TREATMENTS
+from disctrack.interop.csv_format import EPISODES, TREATMENTS
+from disctrack.interop.load_patients import STATUS_FIELD
 from disctrack.interop.load_sites import physician_for
 from disctrack.interop.reading import Row
 from disctrack.interop.references import episode_for
-from disctrack.registry.actions import do_record_treatment
+from disctrack.registry.actions import do_record_surgery_status_known, do_record_treatment
 from disctrack.registry.choices import TreatmentRole
 
 TREATMENT_FIELDS = tuple(
@@ -28,6 +29,20 @@ def load_later_treatments(ctx: ImportContext) -> None:
     for row in _in_order(ctx):
         if row.get("role") != TreatmentRole.INDEX:
             _record(ctx, row)
+
+
+def load_status_known(ctx: ImportContext) -> None:
+    """The episodes' "surgery status known up to" dates, checked against their treatments."""
+    for row in ctx.rows(EPISODES):
+        known_on = row.get(STATUS_FIELD)
+        episode = ctx.created["episode"].get((row.get("registry_id"), row.get("episode_no")))
+        if known_on is None or episode is None:
+            continue
+        if any(registry_id == row["registry_id"] for registry_id, _no in ctx.failed["treatment"]):
+            ctx.skip()
+            continue
+        ctx.attempt(row, lambda episode=episode, known_on=known_on: do_record_surgery_status_known(
+            ACTOR, episode, known_on=known_on, reason="imported"))
 
 
 def _in_order(ctx: ImportContext) -> list[Row]:

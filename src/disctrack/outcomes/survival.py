@@ -1,7 +1,12 @@
 """Time to subsequent surgery: Kaplan-Meier, log-rank test, cumulative incidence.
 
-Time zero is the index treatment. A surgery is the event; otherwise follow-up ends at the
-death or withdrawal date or else the last contact date (censored).
+Time zero is the index treatment. A surgery is the event, counted at its date; otherwise
+follow-up is censored at the earliest of the death date, the withdrawal date and the date
+up to which the registry knew the patient's surgery status (``status_known_date``: an
+answered questionnaire, a call that reached the patient, a clinic visit or treatment, a
+recorded death, withdrawal or loss, or a date staff recorded). Censoring at the last
+answered questionnaire instead would take event-free non-responders out of the risk set
+too early while their later surgeries still count, and bias surgery-free survival low.
 
 Kaplan-Meier treats death as censoring, so 1 - KM overstates the chance of surgery when
 deaths are common (it estimates surgery in a world without death). The Aalen-Johansen
@@ -33,7 +38,7 @@ def surgery_times(patients: pd.DataFrame) -> pd.DataFrame:
     start = patients["treatment_date"]
     surgery = months_between(start, patients["surgery_date"])
     death = months_between(start, patients["death_date"])
-    end = months_between(start, patients[["death_date", "withdrawal_date", "last_contact_date"]].min(axis=1))
+    end = months_between(start, patients[["death_date", "withdrawal_date", "status_known_date"]].min(axis=1))
     event = np.where(~np.isnan(surgery), 1, np.where(~np.isnan(death) & (death <= end), 2, 0))
     months = np.where(event == 1, surgery, end)
     return pd.DataFrame({"months": np.fmax(months, 0.0), "event": event}, index=patients.index)

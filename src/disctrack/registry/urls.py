@@ -12,6 +12,7 @@ from disctrack.registry.views import (
     events,
     patients,
     staff,
+    status,
     treatments,
 )
 
@@ -26,6 +27,8 @@ urlpatterns = [
     path("patients/<str:registry_id>/complications/new/", complications.complication_record,
          name="complication-record"),
     path("patients/<str:registry_id>/events/new/", events.event_record, name="event-record"),
+    path("patients/<str:registry_id>/surgery-status/", status.surgery_status_record,
+         name="surgery-status-record"),
     path("patients/<str:registry_id>/audit/", audit.patient_audit, name="patient-audit"),
     path("episodes/<int:episode_id>/edit/", edits.episode_edit, name="episode-edit"),
     path("episodes/<int:episode_id>/imaging/", edits.imaging_edit, name="imaging-edit"),

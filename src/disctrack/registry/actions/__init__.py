@@ -26,6 +26,7 @@ from disctrack.registry.actions.sites import (
     do_set_password,
     do_set_staff_active,
 )
+from disctrack.registry.actions.status import do_record_surgery_status_known
 from disctrack.registry.actions.treatments import do_record_treatment, do_update_treatment
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "do_enroll_patient",
     "do_record_complication",
     "do_record_event",
+    "do_record_surgery_status_known",
     "do_record_treatment",
     "do_set_contact_preferences",
     "do_set_imaging",

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from disctrack.registry.actions._util import apply_changes
 from disctrack.registry.actions.timepoints import close_timepoint
@@ -17,6 +18,7 @@ from disctrack.registry.choices import (
     PatientStatus,
     Relatedness,
     Severity,
+    TreatmentRole,
 )
 from disctrack.registry.locking import for_change
 from disctrack.registry.models import Complication, Episode, Event, Patient, TimePointStatus
@@ -75,6 +77,15 @@ _STATUS_AFTER = {
 }
 
 
+def _refuse_before_index(episode: Episode, event: Event) -> None:
+    index = episode.treatments.filter(role=TreatmentRole.INDEX).first()
+    if index is not None and event.occurred_on < index.performed_on:
+        raise ValidationError({"occurred_on": _(
+            "%(what)s cannot be dated before the index treatment (%(treatment)s on %(date)s)"
+        ) % {"what": event.get_kind_display(), "treatment": index.get_kind_display(),
+             "date": index.performed_on.isoformat()}})
+
+
 @transaction.atomic
 def do_record_event(actor: Actor, episode: Episode, *, kind: str, occurred_on,
                     reason: str = "") -> Event:
@@ -84,6 +95,7 @@ def do_record_event(actor: Actor, episode: Episode, *, kind: str, occurred_on,
     event = Event(episode=episode, kind=kind, occurred_on=occurred_on, reason=(reason or "").strip(),
                   recorded_at=timezone.now(), recorded_by=None if isinstance(actor, str) else actor)
     event.full_clean()
+    _refuse_before_index(episode, event)
     patient = for_change(Patient.objects).get(pk=episode.patient_id)
     if patient.status == PatientStatus.DEAD:
         raise ValidationError({"kind": "The patient is recorded as deceased"})

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from disctrack.registry.actions._util import apply_changes, require_reason
+from disctrack.registry.actions.status import refuse_status_field
 from disctrack.registry.audit import Actor, audit_change, audit_create, audit_delete, snapshot
 from disctrack.registry.locking import for_change
 from disctrack.registry.models import (
@@ -62,6 +63,7 @@ def do_enroll_patient(actor: Actor, site: Site, *, identity: dict[str, Any],
 
     `enrolled_at` records an enrolment made earlier (an import, a paper record); default now.
     """
+    refuse_status_field(episode, "episode.surgery_status_known_on")
     errors: dict[str, list[str]] = {}
     fixed = {"registry_id": registry_id} if registry_id else {}
     now = timezone.now()
@@ -141,6 +143,7 @@ def do_set_contact_preferences(actor: Actor, patient: Patient, *, email_opt_out:
 def do_update_episode(actor: Actor, episode: Episode, changes: dict[str, Any],
                       reason: str) -> Episode:
     reason = require_reason(reason)
+    refuse_status_field(changes)
     episode = for_change(Episode.objects).get(pk=episode.pk)
     before = snapshot(episode)
     apply_changes(episode, changes)

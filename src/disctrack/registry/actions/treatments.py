@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from disctrack.registry.actions._util import apply_changes, require_reason
 from disctrack.registry.actions.schedule import create_timepoints, protocol_for, reschedule_pending
@@ -13,7 +15,8 @@ from disctrack.registry.actions.timepoints import close_timepoint
 from disctrack.registry.audit import Actor, audit_change, audit_create, snapshot
 from disctrack.registry.choices import SURGICAL_KINDS, TreatmentRole
 from disctrack.registry.locking import for_change
-from disctrack.registry.models import Episode, TimePointStatus, Treatment, sorted_levels
+from disctrack.registry.models import Episode, Event, TimePointStatus, Treatment, sorted_levels
+from disctrack.registry.models.patients import latest_date_anywhere
 
 
 def _role_for(episode: Episode, kind: str, requested: str | None) -> str:
@@ -30,14 +33,56 @@ def _role_for(episode: Episode, kind: str, requested: str | None) -> str:
     return TreatmentRole.SUBSEQUENT_SURGERY if kind in SURGICAL_KINDS else TreatmentRole.ADDITIONAL
 
 
+def _named(record) -> str:
+    what = record.get_kind_display() if isinstance(record, Treatment) else record.get_category_display()
+    return _("%(what)s on %(date)s") % {"what": what, "date": record_date(record).isoformat()}
+
+
+def record_date(record) -> date:
+    return record.performed_on if isinstance(record, Treatment) else record.occurred_on
+
+
 def _check_order(episode: Episode, treatment: Treatment) -> None:
-    index = episode.treatments.filter(role=TreatmentRole.INDEX).exclude(pk=treatment.pk).first()
-    if index and treatment.performed_on < index.performed_on:
-        raise ValidationError(
-            {"performed_on": f"Later treatments cannot precede the index treatment ({index.performed_on})"}
-        )
-    if treatment.performed_on < episode.diagnosed_on:
+    """Refuse a date that would put the episode's records out of order, naming the record."""
+    when = treatment.performed_on
+    # An index treatment is recorded ahead, so that its baseline questionnaire can be sent;
+    # a later treatment is recorded once done (a planned surgery would stop follow-up now).
+    if treatment.role != TreatmentRole.INDEX and when > latest_date_anywhere():
+        raise ValidationError({"performed_on": _(
+            "The %(role)s cannot be dated in the future; record it once it is done"
+        ) % {"role": treatment.get_role_display().lower()}})
+    if when < episode.diagnosed_on:
         raise ValidationError({"performed_on": "A treatment cannot precede the episode's diagnosis"})
+    others = episode.treatments.exclude(pk=treatment.pk)
+    if treatment.role != TreatmentRole.INDEX:
+        index = others.filter(role=TreatmentRole.INDEX).first()
+        if index and when < index.performed_on:
+            raise ValidationError({"performed_on": _(
+                "The %(role)s cannot be dated before the index treatment (%(index)s)"
+            ) % {"role": treatment.get_role_display().lower(), "index": _named(index)}})
+        return
+    earlier = [
+        others.filter(performed_on__lt=when).order_by("performed_on", "id").first(),
+        episode.events.filter(occurred_on__lt=when).order_by("occurred_on", "id").first(),
+        treatment.complications.filter(occurred_on__lt=when).order_by("occurred_on", "id").first()
+        if treatment.pk else None,
+    ]
+    conflicts = sorted((r for r in earlier if r is not None), key=record_date)
+    if conflicts:
+        raise ValidationError({"performed_on": _(
+            "The index treatment cannot be dated after the %(record)s recorded for this episode; "
+            "correct that record first"
+        ) % {"record": _describe(conflicts[0])}})
+
+
+def _describe(record) -> str:
+    if isinstance(record, Treatment):
+        return _("%(role)s (%(record)s)") % {"role": record.get_role_display().lower(),
+                                               "record": _named(record)}
+    if isinstance(record, Event):
+        return _("%(what)s recorded on %(date)s") % {"what": record.get_kind_display().lower(),
+                                                     "date": record.occurred_on.isoformat()}
+    return _("complication (%(record)s)") % {"record": _named(record)}
 
 
 def _stop_after_surgery(actor: Actor, episode: Episode, surgery: Treatment) -> None:

@@ -56,6 +56,11 @@ class Episode(models.Model):
     opioid_use = models.CharField(max_length=12, choices=OpioidUse.choices)
     other_analgesics = models.BooleanField(help_text="Paracetamol, NSAIDs or neuropathic agents.")
     notes = models.TextField(blank=True)
+    surgery_status_known_on = models.DateField(
+        null=True, blank=True,
+        help_text="Staff or an import knew up to this date whether the patient had a further "
+                  "operation (a clinic visit, a letter from another hospital).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -66,6 +71,8 @@ class Episode(models.Model):
 
     def clean(self) -> None:
         refuse_future("diagnosed_on", self.diagnosed_on, "The diagnosis")
+        refuse_future("surgery_status_known_on", self.surgery_status_known_on,
+                      "The date the surgery status was known")
 
     @property
     def bmi(self) -> float:
