@@ -10,12 +10,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from tests.demo.dumps import TODAY
 
 from disctrack.demo.network import DEMO_PASSWORD, STAFF
-from disctrack.registry.models import Patient
+from disctrack.registry.models import Patient, Site
+from disctrack.reports.analysis import PAGE
+from disctrack.reports.models import ReportSnapshot
+from disctrack.reports.public import PUBLIC_SECTIONS
+from disctrack.reports.service import Selection, get_report
 from disctrack.surveys.actions import find_link
 
 
@@ -53,6 +59,23 @@ def test_prints_every_demo_login_and_a_working_survey_link():
     timepoint = find_link(token).timepoint
     assert timepoint.opens_on <= TODAY <= timepoint.closes_on
     assert Patient.objects.count() == 20
+
+
+@pytest.mark.django_db
+def test_the_first_reports_are_ready_when_the_demo_finishes(client_for, settings):
+    """The registry-wide staff report and the public page's report are stored by the demo
+    itself: a first visit, with reports computed in the background, is served at once."""
+    out = run_demo("--patients", "60", "--seed", "2", "--today", TODAY.isoformat())
+    assert "the report pages are ready" in out
+    assert ReportSnapshot.objects.count() == 2
+    settings.REPORTS_IN_BACKGROUND = True
+    every_site = Selection.of(Site.objects.values_list("id", flat=True))
+    public = get_report(every_site, profile=PAGE, sections=PUBLIC_SECTIONS, figures=False)
+    assert public["freshness"]["current"] and public["report"]["outcomes"] is not None
+    analyst = get_user_model().objects.get(username="analyst")
+    staff = client_for(analyst).get(reverse("reports-overview"))
+    assert staff.status_code == 200 and "Outcome report" in staff.content.decode()
+    assert ReportSnapshot.objects.count() == 2, "nothing was computed again"
 
 
 @pytest.mark.django_db

@@ -11,7 +11,14 @@ from django.urls import reverse
 from tests.followup.answers import MONTH_1, enter, enter_baseline
 from tests.followup.conftest import treat
 
-from disctrack.followup.completeness import COLUMNS, by_month, by_timepoint, completeness_frame
+from disctrack.followup.completeness import (
+    COLUMNS,
+    by_month,
+    by_timepoint,
+    completeness_frame,
+    response_rate,
+    timepoint_states,
+)
 from disctrack.registry.actions import do_record_event
 
 TODAY = datetime(2026, 3, 25, 10, tzinfo=UTC)
@@ -91,3 +98,23 @@ def test_the_outsider_sees_only_their_own_site(personas, cohort, client_for, tod
     assert client.get(reverse("completeness"), {"site": "site-a"}).status_code == 404
     page = client.get(reverse("completeness")).content.decode()
     assert "Clinic B" in page and "Clinic A" not in page and "No treated patients yet" in page
+
+
+def test_one_state_per_time_point_as_of_a_date():
+    """Hand table, as of 10 March 2026: a death recorded after a window closed unanswered
+    leaves that time point missed; one recorded before it closed takes it out."""
+    window = (date(2026, 1, 1), date(2026, 2, 1))
+    rows = [("answered", None, "answered"), ("missed", None, "missed"), ("stopped", None, "stopped"),
+            ("dead", date(2026, 1, 15), "dead"), ("dead", date(2026, 3, 1), "missed"),
+            ("withdrawn", date(2026, 1, 20), "withdrawn"), ("withdrawn", date(2026, 2, 2), "missed")]
+    states = timepoint_states([r[0] for r in rows], [window[0]] * len(rows), [window[1]] * len(rows),
+                              [r[1] for r in rows], date(2026, 3, 10))
+    assert list(states) == [r[2] for r in rows]
+    pending = timepoint_states(["pending"] * 3, [date(2026, 1, 1), date(2026, 3, 1), date(2026, 4, 1)],
+                               [date(2026, 2, 1), date(2026, 4, 1), date(2026, 5, 1)], [None] * 3,
+                               date(2026, 3, 10))
+    assert list(pending) == ["missed", "open", "upcoming"]
+
+
+def test_the_response_rate_leaves_nothing_settled_as_unknown():
+    assert list(response_rate([3, 0], [1, 0])[:1]) == [0.75] and pd.isna(response_rate([0], [0])[0])

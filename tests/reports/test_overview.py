@@ -91,3 +91,23 @@ def test_chart_labels_are_escaped(client_for, cohort, personas):
     assert "<script>alert(1)</script>" not in page
     funnel = page[page.index('aria-label="Funnel plot of composite success by physician'):]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in funnel[:funnel.index("</svg>")]
+
+
+def test_a_figure_without_answers_shows_its_reason_not_a_zero(client_for, cohort, personas):
+    """Nobody answered at 1 month: every estimate there is the reason, never 0% or a dash."""
+    page = client_for(personas.coordinator).get(URL, {"timepoint": "m1"}).content.decode()
+    outcomes = page[page.index('id="outcomes"'):page.index('id="trajectories"')]
+    fusion = outcomes[outcomes.index('<th scope="row">Lumbar fusion</th>'):]
+    row = fusion[:fusion.index("</tr>")]
+    assert row.count("no answers at this time point") == 4, "ODI and back pain, mean and change"
+    rates = outcomes[outcomes.index('id="rates"'):]
+    fusion_rate = rates[rates.index('<th scope="row">Lumbar fusion</th>'):]
+    rate_row = fusion_rate[:fusion_rate.index("</tr>")]
+    assert rate_row.count("no answers at this time point") == 3, "all treated, completers, IPW"
+    assert rate_row.count("%") == 1 and '<td class="num">0%</td>' in rate_row, "only completeness: 0 answered"
+    assert "\u2013</td>" not in rate_row
+
+
+def test_the_cohort_summary_states_completeness_as_answered_of_asked(client_for, cohort, personas):
+    page = " ".join(client_for(personas.coordinator).get(URL).content.decode().split())
+    assert "questionnaires asked for after treatment answered" in page

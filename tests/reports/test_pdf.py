@@ -38,3 +38,11 @@ def test_pdf_has_title_definitions_methods_and_tables(client_for, cohort, person
 
 def test_pdf_of_another_site_is_404(client_for, cohort, personas):
     assert client_for(personas.outsider).get(URL, {"site": "site-a"}).status_code == 404
+
+
+def test_pdf_prints_the_reason_for_a_missing_figure_and_no_internal_codes(client_for, cohort, personas):
+    text = pdf_text(client_for(personas.analyst).get(URL, {"site": "site-a", "timepoint": "m1"}).content)
+    assert "no answers at this time point" in text
+    assert "Lumbar fusion" in text and "Outcomes at 1 month" in text
+    for code in ("odi_change", "odi_mean", "nrs_back", "comparison_class", "disc_replacement", "fusion -"):
+        assert code not in text, code

@@ -9,6 +9,8 @@ import re
 from html import escape
 
 import matplotlib
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _noop
 from matplotlib.figure import Figure
 
 from disctrack.core.svg import presentational
@@ -74,19 +76,19 @@ def report_figures(analysis: Analysis) -> dict[str, Figure]:
 
 
 TITLES = {
-    "trajectory_odi": "Mean ODI over time by treatment class, multiple imputation, with 95% intervals",
-    "trajectory_nrs_back": "Mean back pain (NRS) over time by treatment class, multiple imputation, "
-                           "with 95% intervals",
-    "km": "Kaplan-Meier curves: share free of subsequent surgery by treatment class",
-    "funnel_site": "Funnel plot of composite success by site with control limits",
-    "funnel_physician": "Funnel plot of composite success by physician with control limits",
-    "calibration": "Calibration of the candidacy models (cross-validated)",
+    "trajectory_odi": _noop("Mean ODI over time by treatment class, multiple imputation, with 95% intervals"),
+    "trajectory_nrs_back": _noop("Mean back pain (NRS) over time by treatment class, multiple imputation, "
+                                 "with 95% intervals"),
+    "km": _noop("Kaplan-Meier curves: share free of subsequent surgery by treatment class"),
+    "funnel_site": _noop("Funnel plot of composite success by site with control limits"),
+    "funnel_physician": _noop("Funnel plot of composite success by physician with control limits"),
+    "calibration": _noop("Calibration of the candidacy models (cross-validated)"),
 }
 
 
 def report_images(analysis: Analysis) -> tuple[dict[str, str], dict[str, str]]:
     """Each figure as SVG (pages) and as base64 PNG (the PDF), by name."""
     figures = report_figures(analysis)
-    svgs = {name: to_svg(fig, TITLES[name]) for name, fig in figures.items()}
+    svgs = {name: to_svg(fig, gettext(TITLES[name])) for name, fig in figures.items()}
     pngs = {name: base64.b64encode(to_png(fig)).decode() for name, fig in figures.items()}
     return svgs, pngs

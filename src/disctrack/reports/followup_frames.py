@@ -3,18 +3,18 @@
 The current response of an instrument at a time point is its highest submitted version (a
 correction is a new version; drafts never count).
 
-Registry statuses are mapped to the outcome package's as of a date, because a time point
-stays ``pending`` in the registry until the worker closes it:
+Each time point's state as of ``as_of`` is the one the completeness page shows
+(``followup.completeness.timepoint_states``: answered, missed, stopped, withdrawn, dead,
+open, upcoming), mapped to the outcome package's statuses:
 
-* ``pending`` whose window closed before ``as_of`` is ``missed`` (due, unanswered);
-  whose window is open is ``pending``; not open yet, ``not_due``.
-* ``stopped`` (the protocol stopped follow-up, e.g. after a subsequent surgery) is mapped by
-  its window in the same way: the patient stays in the denominator once the time point is
-  due, and a surgery by then is a known failure rather than a reason to drop out.
-* ``withdrawn`` or ``dead`` on a time point whose window had closed before the death or
-  withdrawal is ``missed``: recording the event closes every still-pending time point,
-  including ones that were due and never answered.
-* ``answered`` and ``missed`` are kept.
+* ``answered``, ``missed``, ``withdrawn`` and ``dead`` are kept (a time point closed by a
+  death or withdrawal recorded after its window closed is already ``missed``: it was due
+  and never answered).
+* ``open`` is ``pending``; ``upcoming`` is ``not_due``.
+* ``stopped`` (the protocol stopped follow-up, e.g. after a subsequent surgery) is
+  ``stopped`` once its window has closed: the patient is due, a surgery by then is a known
+  failure, and the time point is outside completeness (the patient was not asked). Before
+  its window closes it is ``pending`` or ``not_due`` by its window, like any other.
 
 Channels: ``clinic`` (staff entered it on a tablet in clinic) becomes ``staff``.
 """
@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 from django.db.models import QuerySet
 
+from disctrack.followup.completeness import timepoint_states
 from disctrack.outcomes.frames import FOLLOWUP_COLUMNS
-from disctrack.registry.models import Channel, TimePoint, TimePointStatus, Treatment
+from disctrack.registry.models import Channel, TimePoint, Treatment
 from disctrack.surveys.models import Response, ResponseStatus
 
 SCORE_KEYS = {"odi": ("odi",), "nrs_pain": ("nrs_back", "nrs_leg"),
@@ -36,8 +37,7 @@ SCORE_KEYS = {"odi": ("odi",), "nrs_pain": ("nrs_back", "nrs_leg"),
 SCORES = tuple(key for keys in SCORE_KEYS.values() for key in keys)
 BASELINE_SCORES = ("odi", "nrs_back", "nrs_leg")
 CHANNELS = {Channel.WEB: "web", Channel.PAPER: "paper", Channel.PHONE: "phone", Channel.CLINIC: "staff"}
-OPEN_STATUSES = (TimePointStatus.PENDING, TimePointStatus.STOPPED)
-ENDED_STATUSES = (TimePointStatus.DEAD, TimePointStatus.WITHDRAWN)
+STATUS_OF_STATE = {"open": "pending", "upcoming": "not_due"}
 TIMEPOINT_FIELDS = ("id", "treatment_id", "code", "months", "status", "channel",
                     "opens_on", "closes_on", "answered_at")
 
@@ -71,15 +71,15 @@ def followup_frame(index: QuerySet[Treatment], base: pd.DataFrame, ends: pd.Data
 
 
 def _status(tps: pd.DataFrame, ended: np.ndarray, as_of: date) -> pd.Series:
-    closes = pd.to_datetime(tps["closes_on"]).to_numpy()
-    opens = pd.to_datetime(tps["opens_on"]).to_numpy()
-    today = np.datetime64(as_of)
-    still_open = tps["status"].isin(OPEN_STATUSES).to_numpy()
-    closed_by_event = tps["status"].isin(ENDED_STATUSES).to_numpy()
-    return pd.Series(np.select(
-        [still_open & (closes < today), still_open & (opens <= today), still_open,
-         closed_by_event & (closes < ended)],
-        ["missed", "pending", "not_due", "missed"], tps["status"].astype(str)), index=tps.index)
+    states = pd.Series(timepoint_states(tps["status"], tps["opens_on"], tps["closes_on"], ended, as_of),
+                       index=tps.index)
+    status = states.replace(STATUS_OF_STATE)
+    stopped = states == "stopped"
+    closes = pd.to_datetime(tps["closes_on"])
+    opens = pd.to_datetime(tps["opens_on"])
+    today = pd.Timestamp(as_of)
+    waiting = np.where(opens <= today, "pending", "not_due")
+    return status.where(~stopped | (closes < today), pd.Series(waiting, index=tps.index))
 
 
 def _current_scores(index: QuerySet[Treatment]) -> pd.DataFrame:

@@ -1,15 +1,33 @@
-"""Turn the report JSON into rows for tables (pages and PDF read the same rows)."""
+"""Turn the report JSON into rows for tables (pages and PDF read the same rows).
+
+Every figure comes with a ready ``cell`` (see ``formatting.cell``): its text, or, when the
+registry's data cannot support it, the reason in words ("no answers at this time point")
+instead of a dash or a zero.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from disctrack.reports.formatting import group_label, timepoint_label
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _noop
 
-METHODS = (("mi", "All treated (multiple imputation)"), ("completers", "Completers only"),
-           ("ipw", "Inverse probability weighted"))
-RATES = (("success", "Composite success"), ("responder", "Responder"), ("failure", "Failure"))
-SCORES = (("odi", "ODI"), ("nrs_back", "Back pain (NRS)"))
+from disctrack.reports.formatting import (
+    DIFFERENCE_UNITS,
+    cell,
+    group_label,
+    measure_label,
+    pair_label,
+    timepoint_label,
+)
+
+METHODS = (("mi", _noop("All treated (multiple imputation)")), ("completers", _noop("Completers only")),
+           ("ipw", _noop("Inverse probability weighted")))
+RATES = (("success", _noop("Composite success")), ("responder", _noop("Responder")),
+         ("failure", _noop("Failure")))
+SCORES = (("odi", _noop("ODI")), ("nrs_back", _noop("Back pain (NRS)")))
+COMPLICATION_KINDS = {"any": _noop("Any complication"),
+                      "serious": _noop("Serious (severe, life-threatening or fatal)")}
 
 
 def timepoints(report: dict[str, Any]) -> list[str]:
@@ -31,10 +49,14 @@ def group_rows(report: dict[str, Any], level: str, timepoint: str) -> list[dict[
     rows = []
     for c in sorted(counts, key=lambda r: r["group"]):
         g = c["group"]
-        scores = [{"label": label, "mean": est.get((g, f"{key}_mean", "mi")),
-                   "change": est.get((g, f"{key}_change", "mi"))} for key, label in SCORES]
-        rates = [{"label": label, "methods": [{"code": m, "label": ml, "value": est.get((g, measure, m))}
-                                              for m, ml in METHODS]}
+        scores = []
+        for key, label in SCORES:
+            mean, change = est.get((g, f"{key}_mean", "mi")), est.get((g, f"{key}_change", "mi"))
+            scores.append({"label": gettext(label), "mean": mean, "change": change,
+                           "mean_cell": cell(mean, as_percent=False), "change_cell": cell(change, as_percent=False)})
+        rates = [{"label": gettext(label),
+                  "methods": [{"code": m, "label": gettext(ml), "value": est.get((g, measure, m)),
+                               "cell": cell(est.get((g, measure, m)))} for m, ml in METHODS]}
                  for measure, label in RATES]
         rows.append({"group": g, "label": group_label(g), "counts": c, "scores": scores, "rates": rates})
     return rows
@@ -42,21 +64,36 @@ def group_rows(report: dict[str, Any], level: str, timepoint: str) -> list[dict[
 
 def survival_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     table = (report.get("survival") or {}).get("table") or []
-    return [{**r, "label": group_label(r["group"])} for r in table]
+    return [{**r, "label": group_label(r["group"]),
+             "km_cell": cell(r, value="km_surgery_free", low="km_ci_low", high="km_ci_high"),
+             "cif_cell": cell(r, value="cif_surgery", low="cif_ci_low", high="cif_ci_high")} for r in table]
 
 
 def complication_rows(report: dict[str, Any], kinds: tuple[str, ...] = ("any", "serious")) -> list[dict]:
     table = (report.get("complications") or {}).get("table") or []
-    return [{**r, "label": group_label(r["group"]), "what": _complication_label(r)}
+    return [{**r, "label": group_label(r["group"]), "what": _complication_label(r),
+             "cell": cell(r, value="rate", digits=1)}
             for r in table if r["kind"] in kinds]
 
 
 def _complication_label(row: dict) -> str:
-    if row["kind"] == "any":
-        return "Any complication"
-    if row["kind"] == "serious":
-        return "Serious (severe, life-threatening or fatal)"
+    if row["kind"] in COMPLICATION_KINDS:
+        return gettext(COMPLICATION_KINDS[row["kind"]])
     return row["value"].replace("_", " ").capitalize()
+
+
+def effect_rows(effects: list[dict]) -> list[dict[str, Any]]:
+    """Adjusted differences in people's words, each with its cell (or the reason)."""
+    rows = []
+    for e in effects:
+        scale = 100 if e["measure"] == "success" else 1
+        unit = DIFFERENCE_UNITS.get(e["measure"])
+        rows.append({**e, "scale": scale, "pair_label": pair_label(e["pair"]),
+                     "measure_label": f"{measure_label(e['measure'])} ({gettext(unit)})" if unit
+                     else measure_label(e["measure"]),
+                     "cell": cell(e, as_percent=False, scale=scale),
+                     "crude_cell": cell(e, value="crude", low=None, high=None, as_percent=False, scale=scale)})
+    return rows
 
 
 def comparison(report: dict[str, Any], by: str = "by_class") -> dict[str, Any] | None:
@@ -70,9 +107,12 @@ def comparison(report: dict[str, Any], by: str = "by_class") -> dict[str, Any] |
         by_cov.setdefault(r["covariate"], {})[r["pair"]] = r
     balance = [{"covariate": cov.replace("_", " "), "cells": [cells.get(p) for p in pairs]}
                for cov, cells in by_cov.items()]
-    effects = [{**r, "scale": 100 if r["measure"] == "success" else 1} for r in result["effects"]]
-    return {**result, "pairs": pairs, "balance_rows": balance, "effects": effects,
-            "group_rows": [{**g, "label": group_label(g["group"])} for g in result["groups"]]}
+    groups = [{**g, "label": group_label(g["group"]),
+               "success_cell": cell(g, value="adjusted_success", low=None, high=None),
+               "odi_change_cell": cell(g, value="adjusted_odi_change", low=None, high=None, as_percent=False)}
+              for g in result["groups"]]
+    return {**result, "pairs": pairs, "pair_labels": [pair_label(p) for p in pairs], "balance_rows": balance,
+            "effects": effect_rows(result["effects"]), "group_rows": groups}
 
 
 def tipping_rows(report: dict[str, Any], level: str = "treatment_class") -> list[dict[str, Any]]:
@@ -85,6 +125,7 @@ def tipping_rows(report: dict[str, Any], level: str = "treatment_class") -> list
                                                          "delta": r["delta"], "n_due": r["n_due"],
                                                          "n_imputed": r["n_imputed"]})
         row[r["measure"]] = r
+        row[f"{r['measure']}_cell"] = cell(r, as_percent=r["measure"] == "success")
     return sorted(rows.values(), key=lambda r: (r["group"], r["delta"]))
 
 
@@ -95,6 +136,12 @@ def funnel_rows(report: dict[str, Any], unit: str) -> list[dict[str, Any]]:
 def candidacy_rows(report: dict[str, Any]) -> list[dict[str, Any]]:
     return [{**r, "label": group_label(r["treatment"])}
             for r in (report.get("candidacy") or {}).get("performance") or []]
+
+
+def mic_rows(definitions: dict[str, Any]) -> list[dict[str, Any]]:
+    """The minimal important change per score, labelled for people."""
+    return [{"label": measure_label(f"{name}_mean"), "points": mic.get("points"), "percent": mic.get("percent")}
+            for name, mic in (definitions.get("mic") or {}).items()]
 
 
 def timepoint_choices(report: dict[str, Any]) -> list[tuple[str, str]]:

@@ -4,6 +4,8 @@ The payload every page, PDF and JSON view renders from is a plain dict: the repo
 (``analysis.Analysis.to_dict``), the figures as SVG, when and for what it was computed, and
 its ``freshness``. A full analysis takes tens of seconds, longer than a page view may, so
 pages show the last stored report while a background thread computes the current one.
+``store_reports`` computes several reports of one selection from one analysis (the demo
+stores the registry-wide staff and public reports before it finishes).
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from django.utils import timezone
 
 from disctrack.outcomes import load_definitions
 from disctrack.registry.models import AuditEntry, Physician, Site
-from disctrack.reports.analysis import PAGE, SECTIONS, Profile, analyse
+from disctrack.reports.analysis import PAGE, SECTIONS, Analysis, Profile, analyse
 from disctrack.reports.charts import report_images
-from disctrack.reports.frames import build_frames
+from disctrack.reports.frames import RegistryFrames, build_frames
 from disctrack.reports.models import ReportComputation, ReportSnapshot
+from disctrack.reports.public import PUBLIC_SECTIONS
 
 KEEP_SNAPSHOTS = 50
 # Part of every snapshot key: change it when the payload's content changes, so that reports
@@ -128,12 +131,58 @@ def _compute_and_store(selection: Selection, scope: str, *, profile: Profile, se
     started = time.monotonic()
     payload = compute_payload(selection, profile=profile, seed=seed, as_of=as_of, sections=sections,
                               figures=figures)
+    _store(key, scope, payload, time.monotonic() - started)
+    return payload
+
+
+def _store(key: str, scope: str, payload: dict[str, Any], seconds: float) -> None:
     ReportSnapshot.objects.get_or_create(key=key, defaults={
-        "scope": scope, "payload": payload, "created_at": timezone.now(),
-        "seconds": time.monotonic() - started})
+        "scope": scope, "payload": payload, "created_at": timezone.now(), "seconds": seconds})
     stale = ReportSnapshot.objects.order_by("-created_at").values_list("id", flat=True)[KEEP_SNAPSHOTS:]
     ReportSnapshot.objects.filter(id__in=list(stale)).delete()
-    return payload
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """One stored report of a selection: which sections, with figures or not."""
+
+    sections: tuple[str, ...]
+    figures: bool
+
+
+def registry_wide() -> tuple[Selection, list[Wanted]]:
+    """The reports every site's staff and the public see first: the staff report of every
+    site (what a user of all sites opens) and the public page's."""
+    selection = Selection.of(Site.objects.values_list("id", flat=True))
+    return selection, [Wanted(SECTIONS, True), Wanted(PUBLIC_SECTIONS, False)]
+
+
+def store_reports(selection: Selection, wanted: list[Wanted], *, profile: Profile = PAGE, seed: int = 0,
+                  as_of: date | None = None) -> int:
+    """Compute and store the reports ``wanted`` of one selection, from one analysis.
+
+    The sections of every wanted report are computed once (same frames, seed and settings,
+    so each stored report is the one its page would have computed); reports already stored
+    for the current data are left alone. Returns how many reports were stored.
+    """
+    as_of = as_of or timezone.now().date()
+    data = data_version(selection.site_ids)
+    todo = []
+    for want in wanted:
+        scope = report_scope(selection, profile=profile, seed=seed, sections=want.sections, figures=want.figures)
+        key = snapshot_key(scope, as_of=as_of, data=data)
+        if not ReportSnapshot.objects.filter(key=key).exists():
+            todo.append((want, scope, key))
+    if not todo:
+        return 0
+    started = time.monotonic()
+    sections = tuple(name for name in SECTIONS if any(name in want.sections for want, _, _ in todo))
+    frames = _frames(selection, as_of)
+    analysis = analyse(frames, profile=profile, seed=seed, sections=sections)
+    for want, scope, key in todo:
+        payload = _payload(selection, analysis.only(want.sections), want.figures, started)
+        _store(key, scope, payload, time.monotonic() - started)
+    return len(todo)
 
 
 def in_background(scope: str, compute: Callable[[], object]) -> threading.Thread | None:
@@ -170,9 +219,16 @@ def compute_payload(selection: Selection, *, profile: Profile, seed: int, as_of:
                     sections: tuple[str, ...] = SECTIONS, figures: bool = True) -> dict[str, Any]:
     """Build the frames, run the analyses and draw the figures, without storing anything."""
     started = time.monotonic()
-    frames = build_frames(list(selection.site_ids), physician_id=selection.physician_id,
-                          treatment=selection.treatment, as_of=as_of)
-    analysis = analyse(frames, profile=profile, seed=seed, sections=sections)
+    analysis = analyse(_frames(selection, as_of), profile=profile, seed=seed, sections=sections)
+    return _payload(selection, analysis, figures, started)
+
+
+def _frames(selection: Selection, as_of: date) -> RegistryFrames:
+    return build_frames(list(selection.site_ids), physician_id=selection.physician_id,
+                        treatment=selection.treatment, as_of=as_of)
+
+
+def _payload(selection: Selection, analysis: Analysis, figures: bool, started: float) -> dict[str, Any]:
     report = analysis.to_dict()
     sites = Site.objects.filter(id__in=selection.site_ids).order_by("code")
     physician = Physician.objects.filter(id=selection.physician_id).first()

@@ -33,6 +33,7 @@ def report_context(payload: dict[str, Any], filters: Filters) -> dict[str, Any]:
         "funnel_sites": presentation.funnel_rows(report, "site"),
         "funnel_physicians": presentation.funnel_rows(report, "physician"),
         "candidacy": presentation.candidacy_rows(report),
+        "mic": presentation.mic_rows(report.get("definitions") or {}),
         "full_settings": full_settings(),
     }
 

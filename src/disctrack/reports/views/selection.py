@@ -11,14 +11,16 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import BadRequest
 from django.http import Http404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _noop
 
 from disctrack.outcomes.frames import TREATMENT_CLASSES, TREATMENTS
 from disctrack.registry.access import access_site, site_ids, sites_for
 from disctrack.registry.models import Physician, Site
-from disctrack.reports.formatting import TIMEPOINT_LABELS, group_label
+from disctrack.reports.formatting import TIMEPOINT_LABELS, group_label, timepoint_label
 from disctrack.reports.service import Selection
 
-LEVELS = {"treatment_class": "Treatment class", "treatment": "Treatment"}
+LEVELS = {"treatment_class": _noop("Treatment class"), "treatment": _noop("Treatment")}
 DEFAULT_TIMEPOINT = "m12"
 
 
@@ -41,11 +43,11 @@ class Filters:
 
     @property
     def timepoint_choices(self) -> list[tuple[str, str]]:
-        return [(code, label) for code, label in TIMEPOINT_LABELS.items() if code != "baseline"]
+        return [(code, timepoint_label(code)) for code in TIMEPOINT_LABELS if code != "baseline"]
 
     @property
     def level_choices(self) -> list[tuple[str, str]]:
-        return list(LEVELS.items())
+        return [(code, gettext(label)) for code, label in LEVELS.items()]
 
     def query(self) -> str:
         """The same filters as a query string, for links to the PDF."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from datetime import date
@@ -18,8 +19,10 @@ from disctrack.demo.figures import cohort_figures
 from disctrack.demo.generate import MAX_PATIENTS, generate_cohort
 from disctrack.demo.network import DEMO_PASSWORD, SITES, STAFF
 from disctrack.registry.models import Patient, Site
+from disctrack.reports.service import registry_wide, store_reports
 
 BAD_ARGUMENT = 2
+log = logging.getLogger(__name__)
 EARLIEST_TODAY = date(2000, 1, 1)
 
 
@@ -96,7 +99,23 @@ class Command(BaseCommand):
         self.stdout.write(f"Stored {cohort.patients} patients in {seconds:.1f} s.")
         self.stdout.write("Calibration figures of the stored cohort (crude, see docs/demo.md):")
         self.stdout.write("\n".join(cohort_figures().lines()))
+        self.store_first_reports()
         self.print_logins(cohort.sample_link)
+
+    def store_first_reports(self) -> None:
+        """Compute the registry-wide staff report and the public report now, so that the
+        first visit finds them ready instead of waiting for them."""
+        self.stdout.write("Computing the registry-wide and public outcome reports...")
+        started = time.monotonic()
+        selection, wanted = registry_wide()
+        try:
+            store_reports(selection, wanted)
+        except Exception as exc:  # the cohort is stored; the pages compute the reports themselves
+            log.exception("computing the demo's first reports failed")
+            self.stderr.write(f"The outcome reports could not be computed now ({type(exc).__name__}: {exc}); "
+                              "the report pages will compute them on the first visit.")
+            return
+        self.stdout.write(f"Stored them in {time.monotonic() - started:.1f} s: the report pages are ready.")
 
     def reset_sqlite(self) -> None:
         if connection.vendor != "sqlite":

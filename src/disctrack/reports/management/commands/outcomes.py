@@ -1,22 +1,47 @@
 """`disctrack outcomes`: every outcome figure of the registry, as JSON or a short summary.
 
 See docs/outcomes-json.md. Runs with the definitions' full settings (all imputations and
-bootstrap replicates), so it takes longer than the pages, which use fewer.
+bootstrap replicates), so it takes longer than the pages, which use fewer; ``--imputations``
+and ``--bootstrap`` choose other numbers, and the report's ``settings`` say what was used.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from disctrack.outcomes import load_definitions
 from disctrack.registry.models import Site
-from disctrack.reports.analysis import FULL
+from disctrack.reports.analysis import Profile
 from disctrack.reports.disclosure import public_report
 from disctrack.reports.service import Selection, compute_payload
 from disctrack.reports.text_summary import summary_lines
+
+BAD_ARGUMENT = 2
+MAX_IMPUTATIONS = 1000
+MAX_BOOTSTRAP = 100_000
+
+
+def parse_count(option: str, raw: str | None, low: int, high: int) -> int | None:
+    """A whole number from ``low`` to ``high`` given to ``option``, or None when not given."""
+    if raw is None:
+        return None
+    if not re.fullmatch(r"\s*\d+\s*", raw) or not low <= int(raw) <= high:
+        raise CommandError(f"{option} must be a whole number from {low} to {high:,}, not {raw!r}",
+                           returncode=BAD_ARGUMENT)
+    return int(raw)
+
+
+def profile_from(options: dict) -> Profile:
+    """The definitions' full settings, with the numbers given on the command line instead."""
+    imputations = parse_count("--imputations", options["imputations"], 2, MAX_IMPUTATIONS)
+    bootstrap = parse_count("--bootstrap", options["bootstrap"], 1, MAX_BOOTSTRAP)
+    if imputations is None and bootstrap is None:
+        return Profile("full")
+    return Profile("custom", n_imputations=imputations, n_bootstrap=bootstrap, candidacy_bootstrap=bootstrap)
 
 
 class Command(BaseCommand):
@@ -28,13 +53,19 @@ class Command(BaseCommand):
                             help="only this site (repeat for several); default every site")
         parser.add_argument("--seed", type=int, default=0,
                             help="seeds imputations and bootstraps: same data and seed, same figures")
+        parser.add_argument("--imputations", metavar="N",
+                            help="multiple imputations, 2 or more (default: the definitions' n_imputations)")
+        parser.add_argument("--bootstrap", metavar="N",
+                            help="bootstrap replicates of the adjusted comparison and of the candidacy "
+                                 "intervals, 1 or more (default: the definitions' numbers)")
         parser.add_argument("--output", metavar="FILE", help="write to FILE instead of standard output")
         parser.add_argument("--public", action="store_true",
                             help="aggregates safe to publish: counts below the minimum cell size suppressed")
 
     def handle(self, *args, **options):
+        profile = profile_from(options)
         sites = self._sites(options["site"])
-        payload = compute_payload(Selection.of(s.id for s in sites), profile=FULL, seed=options["seed"],
+        payload = compute_payload(Selection.of(s.id for s in sites), profile=profile, seed=options["seed"],
                                   as_of=timezone.now().date(), figures=False)
         report = payload["report"]
         report["seconds"] = payload["seconds"]
