@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import pandas as pd
 from django.urls import reverse
 
+from disctrack.outcomes import load_definitions
 from disctrack.reports.views import candidacy as candidacy_view
+
+CANNOT = "The registry cannot yet say more than each treatment&#x27;s average for patients like this one."
 
 
 def url(patient) -> str:
     return reverse("candidacy", args=[patient.registry_id])
+
+
+def text(response) -> str:
+    return " ".join(response.content.decode().split())
 
 
 def test_outsiders_get_404_and_anonymous_visitors_log_in(client, client_for, cohort, personas):
@@ -16,31 +24,59 @@ def test_outsiders_get_404_and_anonymous_visitors_log_in(client, client_for, coh
     assert client_for(personas.outsider).get(url(cohort[0])).status_code == 404
 
 
-def test_too_few_similar_patients_withholds_each_estimate_with_its_reason(client_for, cohort, personas):
+def test_a_small_registry_says_once_that_it_cannot_say_more_than_the_averages(client_for, cohort, personas):
     response = client_for(personas.analyst).get(url(cohort[0]), {"fragment": "1"})
     assert response.status_code == 200
-    fragment = response.content.decode()
+    fragment = text(response)
     assert "<html" not in fragment, "a fragment for the patient page to include"
     assert "Outcomes of patients like this one" in fragment
-    assert "no estimate" in fragment and "Of patients like you" not in fragment
-    assert "too few registry patients treated with culture-expanded MSC" in fragment
+    assert "Of patients like you" not in fragment and "no estimate" not in fragment
+    said = fragment.count(CANNOT) + fragment.count("Not available:")
+    assert said == 1, "the page says once why there is no estimate, not in every row"
 
 
-def test_an_estimate_reads_in_tenths_with_its_range(client_for, cohort, personas, monkeypatch):
-    class Fitted:
-        def predict(self, case_mix, names):
-            assert case_mix["baseline_odi"] == 50 and case_mix["age"] == 44
-            assert names["msc"] == "culture-expanded MSC" and names["fusion"] == "lumbar fusion"
-            return {"fusion": {"probability": 0.62, "interval": [0.41, 0.79], "n_similar": 37},
-                    "msc": {"probability": None, "interval": None, "n_similar": 4,
-                            "withheld_reason": "only 4 similar patients treated with msc"}}
+def performance(rows: list[dict]) -> pd.DataFrame:
+    base = {"n": 0, "n_required": None, "c_statistic": float("nan"), "calibration_slope": float("nan"),
+            "min_c_statistic": 0.7, "slope_low": 0.8, "slope_high": 1.2}
+    return pd.DataFrame([{**base, **r} for r in rows])
 
+
+class Fitted:
+    """A fitted result as the page reads it: fusion shown, MSC too small for a model."""
+
+    definitions = load_definitions()
+    performance = performance([
+        {"treatment": "fusion", "n": 820, "n_required": 603, "c_statistic": 0.78, "calibration_slope": 0.97,
+         "shown": True, "reason_code": ""},
+        {"treatment": "msc", "n": 40, "n_required": 602, "shown": False, "reason_code": "too_few"},
+        {"treatment": "prp", "n": 700, "n_required": 603, "c_statistic": 0.61, "calibration_slope": 0.9,
+         "shown": False, "reason_code": "weak_discrimination"},
+    ])
+
+    def predict(self, case_mix, names, patient_id=None):
+        assert case_mix["baseline_odi"] == 50 and case_mix["age"] == 44
+        assert names["msc"] == "culture-expanded MSC" and names["fusion"] == "lumbar fusion"
+        assert patient_id is not None, "a registry patient is predicted without their own outcome"
+        average = {"estimate": 0.45, "ci_low": 0.3, "ci_high": 0.6}
+        return {"fusion": {"probability": 0.62, "interval": [0.41, 0.79], "n_similar": 37, "model_shown": True,
+                           "average": average, "withheld_reason": ""},
+                "msc": {"probability": None, "interval": None, "n_similar": 0, "model_shown": False,
+                        "average": average},
+                "prp": {"probability": None, "interval": None, "n_similar": 0, "model_shown": False,
+                        "average": {"estimate": 0.5, "ci_low": 0.44, "ci_high": 0.56}}}
+
+
+def test_an_estimate_reads_in_tenths_and_the_others_show_their_average(client_for, cohort, personas, monkeypatch):
     monkeypatch.setattr(candidacy_view, "fitted_model", lambda site_ids: (Fitted(), ""))
-    page = client_for(personas.coordinator).get(url(cohort[0])).content.decode()
+    page = text(client_for(personas.coordinator).get(url(cohort[0])))
     assert "<html" in page, "without ?fragment=1 a page of its own"
     assert ("Of patients like you, about <strong>6 in 10</strong> did well with <strong>lumbar fusion</strong>"
-            " (plausible range 4 to 8 in 10); based on 37 similar patients.") in " ".join(page.split())
-    assert "only 4 similar patients treated with msc" in page
+            " (plausible range 4 to 8 in 10); based on 37 similar patients.") in page
+    assert "For the other treatments the registry cannot yet say more than the treatment" in page
+    assert "45% (30–60%)" in page and "50% (44–56%)" in page
+    assert "too few patients for a model that does not overfit (40 of the 602 needed)" in page
+    assert "the model could not tell these patients apart (c-statistic 0.61, at least 0.70 needed)" in page
+    assert "no estimate" not in page
 
 
 def test_the_patient_page_loads_the_candidacy_fragment_and_links_its_page(client_for, cohort, personas):

@@ -1,39 +1,66 @@
 """Candidacy: a new patient's chance of composite success under each treatment.
 
-One logistic regression per treatment (scikit-learn, L2 with C=1 on standardized case-mix)
-is fitted on that treatment's patients whose outcome at the primary time point is known
-(answered, or surgery as a failure). Discrimination (AUC) and calibration (Brier score,
-calibration curve by deciles of predicted risk) are measured on cross-validated
-predictions (``cross_val_predict``), never on the fitting data. The interval around a
-prediction is the 2.5-97.5 percentile of the predictions of models refitted on bootstrap
-resamples (uncertainty of the model, not of the individual's outcome).
+Method (per treatment, at the primary time point):
 
-A prediction is withheld, with the reason, when the patient lies outside the range of
-patients given that treatment (any case-mix value outside the 1st-99th percentile), or
-when fewer than ``min_similar`` patients given that treatment are similar: within
-``propensity_caliper`` of the new patient's probability of receiving the treatment and
-within ``prognosis_caliper`` standard deviations of the model's linear predictor.
+* **Outcomes of all treated patients.** Every patient given the treatment and due at the
+  time point is used, not completers only: each of the ``m`` multiple imputations
+  (:func:`.imputation.impute_scores`, normally those of the report's
+  :class:`.timepoints.TimepointOutcomes`) gives a success indicator, and the model is
+  fitted to the stacked imputations with weights 1/m. Because the case-mix is the same in
+  every imputation, this is exactly a logistic likelihood with the fractional outcome
+  ``ybar`` (the share of imputations in which the patient did well).
+* **Enough patients for the number of parameters** (Riley et al. BMJ 2020;368:m441 and
+  Stat Med 2019;38:1276, binary outcomes): the required n is the largest of criterion (i)
+  expected uniform shrinkage >= ``riley_shrinkage``, (ii) optimism in Nagelkerke's R2 <=
+  ``riley_max_optimism`` and (iii) the overall risk within ``riley_margin``; the
+  anticipated Cox-Snell R2 is 15% of its maximum for the outcome's prevalence (Riley et
+  al.'s conservative choice when no earlier model is known). The full case-mix is tried
+  first, then a short pre-specified set (:data:`PREDICTOR_SETS`); when neither fits the
+  registry, no model is fitted.
+* **Penalized model.** Ridge (L2) logistic regression on standardized predictors, the
+  penalty chosen from :data:`PENALTIES` by cross-validated log-likelihood.
+* **Shown only when it tells patients apart.** Nested, repeated cross-validation
+  (``cv_repeats`` x ``cv_folds``, the penalty re-chosen inside every training part) gives
+  the c-statistic and the calibration slope; an estimate is shown only when the c-statistic
+  is at least ``min_c_statistic`` and the slope lies in ``calibration_slope``. Otherwise
+  the registry says it cannot yet say more than the treatment's average, and gives that
+  average (the report's all-treated multiple-imputation rate with its interval).
+* **Intervals** are the 2.5-97.5 percentiles of ``n_bootstrap`` refits on bootstrap
+  resamples of patients (penalty fixed at the main fit's; each refit uses one imputation,
+  in turn, so imputation uncertainty is included): uncertainty of the model, not of the
+  individual's outcome.
+* **A patient's own outcome never predicts for them.** A registry patient (``patient_id``)
+  gets the prediction of a cross-fitted model: patients are split into ``cv_folds`` folds
+  by a hash of their id, and the model for a fold is fitted, imputed, penalized and
+  bootstrapped without that fold's patients at all.
 
-Misleads when: outcomes are missing not at random given baseline (trained on known
-outcomes only); treatment choice depended on things the registry does not record (a
-prediction describes patients *like this who were given* the treatment); the registry's
-patients differ from the person asking.
+A prediction is also withheld when the patient lies outside the range of patients given
+the treatment (any case-mix value outside the ``support_quantiles``), or when fewer than
+``min_similar`` similar patients were given it (within ``propensity_caliper`` of the
+patient's probability of receiving it and ``prognosis_caliper`` standard deviations of the
+model's linear predictor).
+
+Misleads when: outcomes are missing not at random given what the imputation model sees;
+treatment choice depended on things the registry does not record (a prediction describes
+patients *like this who were given* the treatment); the registry's patients differ from
+the person asking. The cross-validated checks share the imputation model with the held-out
+patients (imputation is not repeated inside every validation fold), a small optimism.
 """
 
 from __future__ import annotations
 
+import math
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.calibration import calibration_curve
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import brier_score_loss, roc_auc_score
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+import statsmodels.api as sm
+from scipy import special, stats
+from sklearn.metrics import roc_auc_score
+from sklearn.model_selection import KFold
 
 from . import propensity as ps_mod
 from .cohort import Cohort
@@ -41,17 +68,289 @@ from .covariates import CovariateEncoder
 from .definitions import Definitions, load_definitions
 from .endpoints import binary_endpoints
 from .frames import CASE_MIX, PATIENT_COLUMNS, TREATMENTS, check_frames
+from .imputation import Imputations, impute_scores
 from .results import jsonable
+from .rubin import pool_proportions
 
 _SPEC = {c.name: c for c in PATIENT_COLUMNS}
-# Hosmer, Lemeshow & Sturdivant, Applied Logistic Regression, 3rd ed. (2013), 5.2.4: an
-# AUC of 0.5 is no discrimination and 0.7-0.8 acceptable. Below 0.6 a prediction says
-# little more than the treatment's average, and the reader is told so.
-WEAK_AUC = 0.6
+CORE: tuple[str, ...] = ("baseline_odi", "baseline_nrs_back", "age", "smoker", "opioid_use", "pfirrmann_max")
+"""The short set tried when the registry is too small for the full case-mix: pre-specified
+(baseline disability and pain, age, smoking, opioid use, disc degeneration), never chosen by
+looking at the outcomes."""
+PREDICTOR_SETS: tuple[tuple[str, tuple[str, ...]], ...] = (("all recorded case-mix", CASE_MIX), ("short set", CORE))
+PENALTIES = np.array([0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0])
+"""Inverse ridge penalties (scikit-learn's C) searched by cross-validation."""
+R2_SHARE_OF_MAX = 0.15
+"""Anticipated Cox-Snell R2 as a share of its maximum (Riley et al. BMJ 2020;368:m441)."""
+CANNOT_SAY_MORE = "the registry cannot yet say more than this treatment's average"
 
 
-def _model():
-    return make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=1000))
+def max_r2_cs(prevalence: float) -> float:
+    """Largest Cox-Snell R2 a binary outcome with this prevalence allows (Riley 2019, eq. 23)."""
+    if not 0 < prevalence < 1:
+        raise ValueError("prevalence must be strictly between 0 and 1")
+    ln_null = prevalence * math.log(prevalence) + (1 - prevalence) * math.log(1 - prevalence)
+    return 1 - math.exp(2 * ln_null)
+
+
+@dataclass(frozen=True)
+class RileySampleSize:
+    """Minimum sample size for a binary-outcome model (Riley et al. BMJ 2020;368:m441)."""
+
+    parameters: int
+    prevalence: float
+    r2_cs: float
+    max_r2_cs: float
+    n_by_criterion: tuple[int, int, int]
+    shrinkage_criterion_2: float
+
+    @property
+    def n_required(self) -> int:
+        return max(self.n_by_criterion)
+
+    @property
+    def events_required(self) -> int:
+        return math.ceil(self.n_required * self.prevalence)
+
+    @property
+    def events_per_parameter(self) -> float:
+        return self.n_required * self.prevalence / self.parameters
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"parameters": self.parameters, "prevalence": self.prevalence, "r2_cs_anticipated": self.r2_cs,
+                "max_r2_cs": self.max_r2_cs, "n_by_criterion": list(self.n_by_criterion),
+                "n_required": self.n_required, "events_required": self.events_required,
+                "events_per_parameter": self.events_per_parameter}
+
+
+def riley_binary(parameters: int, prevalence: float, r2_cs: float | None = None, *, shrinkage: float = 0.9,
+                 max_optimism: float = 0.05, margin: float = 0.05, level: float = 0.95) -> RileySampleSize:
+    """Riley et al.'s three criteria for a logistic prediction model.
+
+    (i) n = p / ((S - 1) ln(1 - R2cs / S)) with S = ``shrinkage``; (ii) the same with
+    S = R2cs / (R2cs + ``max_optimism`` * max R2cs), so that apparent and adjusted
+    Nagelkerke R2 differ by at most ``max_optimism``; (iii) n = (z / margin)^2 phi (1 - phi).
+    ``r2_cs`` defaults to 15% of its maximum. Each n is rounded up.
+    """
+    if parameters < 1:
+        raise ValueError("parameters must be at least 1")
+    max_r2 = max_r2_cs(prevalence)
+    r2 = R2_SHARE_OF_MAX * max_r2 if r2_cs is None else r2_cs
+    if not 0 < r2 < min(max_r2, shrinkage):
+        raise ValueError(f"the anticipated Cox-Snell R2 must be between 0 and {min(max_r2, shrinkage):.3f}")
+
+    def n_for(s: float) -> int:
+        return math.ceil(parameters / ((s - 1) * math.log(1 - r2 / s)))
+
+    s2 = r2 / (r2 + max_optimism * max_r2)
+    z = stats.norm.ppf(1 - (1 - level) / 2)
+    n3 = math.ceil((z / margin) ** 2 * prevalence * (1 - prevalence))
+    return RileySampleSize(parameters, prevalence, r2, max_r2, (n_for(shrinkage), n_for(s2), n3), s2)
+
+
+class RidgeLogistic:
+    """Logistic regression with a ridge penalty on standardized predictors, for a 0-1 outcome
+    that may be fractional (the share of imputations with success).
+
+    Minimizes ``-sum[y log p + (1 - y) log(1 - p)] + ||beta||^2 / (2 C)`` (intercept not
+    penalized), scikit-learn's ``LogisticRegression(C=C)`` objective after ``StandardScaler``,
+    by Newton's method. Written out because the validation and bootstrap refit it hundreds
+    of times, where scikit-learn's per-call checks cost more than the fit; the test suite
+    checks it against scikit-learn.
+    """
+
+    def __init__(self, c: float) -> None:
+        self.c = c
+
+    def fit(self, x: np.ndarray, y: np.ndarray) -> RidgeLogistic:
+        self.mean_ = x.mean(axis=0)
+        scale = x.std(axis=0)
+        self.scale_ = np.where(scale > 0, scale, 1.0)
+        z = np.column_stack([np.ones(len(x)), (x - self.mean_) / self.scale_])
+        penalty = np.r_[0.0, np.full(z.shape[1] - 1, 1 / self.c)]
+        beta = np.zeros(z.shape[1])
+        beta[0] = special.logit(np.clip(y.mean(), 1e-6, 1 - 1e-6))
+        for _ in range(100):
+            p = special.expit(z @ beta)
+            grad = z.T @ (y - p) - penalty * beta
+            hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty)
+            step = np.linalg.solve(hess + 1e-10 * np.eye(len(beta)), grad)
+            beta += step
+            if np.abs(step).max() < 1e-9:
+                break
+        self.intercept_, self.coef_ = float(beta[0]), beta[1:]
+        return self
+
+    def decision_function(self, x: np.ndarray) -> np.ndarray:
+        return self.intercept_ + ((x - self.mean_) / self.scale_) @ self.coef_
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        p = special.expit(self.decision_function(x))
+        return np.column_stack([1 - p, p])
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float) -> RidgeLogistic:
+    return RidgeLogistic(c).fit(x, y)
+
+
+def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).sum())
+
+
+def choose_penalty(x: np.ndarray, y: np.ndarray, folds: int, seed: int) -> float:
+    """The inverse penalty with the best cross-validated log-likelihood."""
+    splits = list(KFold(folds, shuffle=True, random_state=seed).split(x))
+    loss = [sum(_log_loss(y[te], _fit(x[tr], y[tr], c).predict_proba(x[te])[:, 1]) for tr, te in splits)
+            for c in PENALTIES]
+    return float(PENALTIES[int(np.argmin(loss))])
+
+
+def calibration_slope(y: np.ndarray, p: np.ndarray) -> float:
+    """Slope of the logistic recalibration of outcome ``y`` (0-1, may be fractional) on logit(p)."""
+    lp = special.logit(np.clip(p, 1e-9, 1 - 1e-9))
+    fit = sm.GLM(y, sm.add_constant(lp), family=sm.families.Binomial()).fit()
+    return float(fit.params[1])
+
+
+def c_statistic(y: np.ndarray, p: np.ndarray) -> float:
+    """Area under the ROC curve for a (possibly fractional) outcome, as stacked imputations:
+    each patient counts as a success with weight y and as a failure with weight 1 - y."""
+    n = len(y)
+    return float(roc_auc_score(np.r_[np.ones(n), np.zeros(n)], np.r_[p, p], sample_weight=np.r_[y, 1 - y]))
+
+
+def fold_of(patient_id: str, folds: int) -> int:
+    """A patient's cross-fitting fold: from their id alone, never from their outcome. A
+    later index treatment of the same patient (id ``X/2``) shares ``X``'s fold."""
+    return zlib.crc32(str(patient_id).split("/")[0].encode()) % folds
+
+
+@dataclass
+class _Model:
+    """One fitted model: predictor set, encoder, penalty, pipeline and (lazily) bootstrap refits."""
+
+    predictors: str
+    encoder: CovariateEncoder
+    penalty: float
+    pipeline: RidgeLogistic
+    x: np.ndarray = field(repr=False)
+    outcomes: np.ndarray = field(repr=False)
+    boot: list[Any] | None = field(default=None, repr=False)
+
+    def design(self, frame: pd.DataFrame) -> np.ndarray:
+        return self.encoder.transform(frame).to_numpy(dtype=float)
+
+    def bootstrap(self, n_bootstrap: int, seed: int) -> list[Any]:
+        if self.boot is None:
+            rng = np.random.default_rng(seed)
+            m, n = self.outcomes.shape
+            self.boot = []
+            for b in range(n_bootstrap):
+                rows = rng.integers(0, n, n)
+                y = self.outcomes[b % m, rows]
+                if 0 < y.sum() < n:
+                    self.boot.append(_fit(self.x[rows], y, self.penalty))
+        return self.boot
+
+
+def _riley_choice(patients: pd.DataFrame, prevalence: float, s: dict[str, Any]
+                  ) -> tuple[str, tuple[str, ...], CovariateEncoder, RileySampleSize]:
+    """The first predictor set the patients can support, else the last one tried."""
+    tried = None
+    for label, columns in PREDICTOR_SETS:
+        encoder = CovariateEncoder(columns).fit(patients)
+        riley = riley_binary(len(encoder.names_), prevalence, shrinkage=s["riley_shrinkage"],
+                             max_optimism=s["riley_max_optimism"], margin=s["riley_margin"])
+        tried = (label, columns, encoder, riley)
+        if len(patients) >= riley.n_required:
+            break
+    assert tried is not None
+    return tried
+
+
+def _outcomes(cohort: Cohort, imputations: Imputations, definitions: Definitions) -> np.ndarray:
+    """Success (0/1) per imputation and patient at the primary time point, shape (m, n)."""
+    tp, name = definitions.primary_timepoint, definitions.endpoint_instrument
+    return binary_endpoints(imputations.at(name, tp), imputations.at(name, "baseline"),
+                            cohort.event_by("surgery", tp), definitions)["success"]
+
+
+def _fit_treatment(patients: pd.DataFrame, outcomes: np.ndarray, s: dict[str, Any], seed: int
+                   ) -> tuple[_Model | None, RileySampleSize | None, str]:
+    """Choose predictors (Riley), the penalty (CV) and fit; or why not (a reason code)."""
+    ybar = outcomes.mean(axis=0)
+    if len(ybar) == 0:
+        return None, None, "no_patients"
+    prevalence = float(ybar.mean())
+    if not 0 < prevalence < 1:  # all alike: judge the size at (events + 0.5) / (n + 1)
+        prevalence = (ybar.sum() + 0.5) / (len(ybar) + 1)
+    label, _, encoder, riley = _riley_choice(patients, prevalence, s)
+    if len(ybar) < riley.n_required:
+        return None, riley, "too_few"
+    if not 0 < ybar.mean() < 1:
+        return None, riley, "no_variation"
+    x = encoder.transform(patients).to_numpy(dtype=float)
+    penalty = choose_penalty(x, ybar, int(s["cv_folds"]), seed)
+    return _Model(label, encoder, penalty, _fit(x, ybar, penalty), x, outcomes), riley, ""
+
+
+def _validate(model: _Model, s: dict[str, Any], seed: int) -> tuple[float, float, float, np.ndarray]:
+    """Nested, repeated cross-validation: c-statistic, calibration slope, Brier score (means
+    over repeats) and the first repeat's out-of-fold predictions."""
+    x, y_all = model.x, model.outcomes
+    ybar = y_all.mean(axis=0)
+    c_stats, slopes, briers, first = [], [], [], None
+    for r in range(int(s["cv_repeats"])):
+        pred = np.empty(len(ybar))
+        for tr, te in KFold(int(s["cv_folds"]), shuffle=True, random_state=seed + r).split(x):
+            penalty = choose_penalty(x[tr], ybar[tr], 3, seed + r)
+            pred[te] = _fit(x[tr], ybar[tr], penalty).predict_proba(x[te])[:, 1]
+        c_stats.append(c_statistic(ybar, pred))
+        slopes.append(calibration_slope(ybar, pred))
+        briers.append(float(((y_all - pred) ** 2).mean()))
+        first = pred if first is None else first
+    assert first is not None, "cv_repeats is at least 1"
+    return float(np.mean(c_stats)), float(np.mean(slopes)), float(np.mean(briers)), first
+
+
+def calibration_groups(outcomes: np.ndarray, predicted: np.ndarray, alpha: float = 0.05) -> pd.DataFrame:
+    """Observed against predicted by groups of predicted risk: tenths, or fewer groups (at
+    least 30 patients each, at least 2 groups) when the treatment has few patients.
+
+    The observed share of each group is pooled over the imputations by Rubin's rules
+    (:func:`.rubin.pool_proportions`, logit scale), with its interval.
+    """
+    n = len(predicted)
+    k = int(min(10, max(2, n // 30)))
+    order = np.argsort(predicted, kind="stable")
+    rows = []
+    for i, idx in enumerate(np.array_split(order, k)):
+        pooled = pool_proportions(outcomes[:, idx].sum(axis=1), len(idx), alpha=alpha)
+        rows.append({"group": i + 1, "n": len(idx), "mean_predicted": float(predicted[idx].mean()),
+                     "observed": float(pooled.estimate[0]), "observed_low": float(pooled.ci_low[0]),
+                     "observed_high": float(pooled.ci_high[0])})
+    return pd.DataFrame(rows)
+
+
+def reason_text(row: Mapping[str, Any], name: str, timepoint: str) -> str:
+    """Plain English for a performance row's ``reason_code`` ("" when estimates are shown)."""
+    code = row.get("reason_code", "")
+    if code == "no_patients":
+        return f"no patients treated with {name} were due at {timepoint}"
+    if code == "no_variation":
+        return f"every patient treated with {name} due at {timepoint} had the same outcome"
+    if code == "too_few":
+        return (f"too few patients for a model that does not overfit: {row['parameters']} model parameters need "
+                f"{row['n_required']} patients due at {timepoint} (about {row['events_required']} who did well); "
+                f"the registry has {row['n']}")
+    if code == "weak_discrimination":
+        return (f"the model could not tell these patients apart (cross-validated c-statistic "
+                f"{row['c_statistic']:.2f}; at least {row['min_c_statistic']:.2f} needed)")
+    if code == "miscalibrated":
+        return (f"the model's predictions were not reliable in cross-validation (calibration slope "
+                f"{row['calibration_slope']:.2f}; {row['slope_low']:.1f} to {row['slope_high']:.1f} needed)")
+    return ""
 
 
 @dataclass
@@ -62,11 +361,12 @@ class CandidacyResult:
     performance: pd.DataFrame
     calibration: dict[str, pd.DataFrame]
     settings: dict[str, Any]
-    encoder: CovariateEncoder = field(repr=False)
-    models: dict[str, Any] = field(repr=False)
-    boot_models: dict[str, list[Any]] = field(repr=False)
+    models: dict[str, _Model] = field(repr=False)
     propensity: Any = field(repr=False)
+    propensity_encoder: CovariateEncoder = field(repr=False)
     reference: dict[str, dict[str, Any]] = field(repr=False)
+    frames: tuple[pd.DataFrame, pd.DataFrame] = field(repr=False)
+    fold_models: dict[int, dict[str, _Model | None]] = field(default_factory=dict, repr=False)
 
     def summary(self) -> pd.DataFrame:
         return self.performance
@@ -76,52 +376,85 @@ class CandidacyResult:
                          "settings": self.settings, "performance": self.performance,
                          "calibration": self.calibration})
 
-    def predict(self, new_patient: dict[str, Any],
-                names: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
-        """Per treatment: probability, interval, n_similar, withheld_reason, text, auc, caution.
+    def shown(self, treatment: str) -> bool:
+        row = self.performance.set_index("treatment")
+        return treatment in row.index and bool(row.loc[treatment, "shown"])
 
-        ``names`` gives the treatments' names for the reasons and cautions (default: codes).
+    def predict(self, new_patient: dict[str, Any], names: Mapping[str, str] | None = None, *,
+                patient_id: str | None = None) -> dict[str, dict[str, Any]]:
+        """Per treatment: probability, interval, n_similar, withheld_reason, text, average.
+
+        ``names`` gives the treatments' names for the reasons (default: codes). When
+        ``patient_id`` is a registry patient, the prediction comes from the cross-fitted
+        model that never saw that patient's outcome.
         """
         frame = _patient_frame(new_patient)
-        x = self.encoder.transform(frame).to_numpy(dtype=float)
-        e = pd.DataFrame(self.propensity.predict_proba(x), columns=self.propensity.classes_)
-        out = {}
-        for t in TREATMENTS:
-            name = (names or {}).get(t, t)
-            out[t] = self._predict_one(t, name, frame, x, float(e[t].iloc[0]) if t in e else 0.0)
-        return out
+        e = pd.DataFrame(self.propensity.predict_proba(self.propensity_encoder.transform(frame).to_numpy(float)),
+                         columns=self.propensity.classes_)
+        known = patient_id is not None and str(patient_id).split("/")[0] in self.reference["_ids"]
+        models = self._fold(str(patient_id)) if known else self.models
+        perf = self.performance.set_index("treatment")
+        return {t: self._predict_one(t, (names or {}).get(t, t), frame, float(e[t].iloc[0]) if t in e else 0.0,
+                                     perf.loc[t].to_dict(), models.get(t))
+                for t in TREATMENTS}
 
-    def _predict_one(self, t: str, name: str, frame: pd.DataFrame, x: np.ndarray,
-                     e_new: float) -> dict[str, Any]:
-        empty = {"probability": None, "interval": None, "n_similar": 0, "text": "", "auc": None, "caution": ""}
-        if t not in self.models:
-            return {**empty, "withheld_reason": f"too few registry patients treated with {name} and followed up"}
+    def _predict_one(self, t: str, name: str, frame: pd.DataFrame, e_new: float, row: dict[str, Any],
+                     model: _Model | None) -> dict[str, Any]:
+        tp = self.definitions.primary_timepoint
+        average = {k: row[f"average{s}"] for k, s in (("estimate", ""), ("ci_low", "_low"), ("ci_high", "_high"))}
+        out = {"probability": None, "interval": None, "n_similar": 0, "text": "", "average": average,
+               "c_statistic": row["c_statistic"], "calibration_slope": row["calibration_slope"],
+               "model_shown": bool(row["shown"]), "reason_code": row["reason_code"]}
+        if not row["shown"] or t not in self.reference:
+            return {**out, "withheld_reason": f"{CANNOT_SAY_MORE}: {reason_text(row, name, tp)}"}
+        if model is None:
+            return {**out, "withheld_reason": f"{CANNOT_SAY_MORE}: too few patients once this patient's "
+                                              "own outcome is left out"}
         ref = self.reference[t]
         outside = [f"{c} {frame[c].iloc[0]:.3g} outside {lo:.3g}-{hi:.3g}" for c, (lo, hi) in ref["support"].items()
                    if pd.notna(frame[c].iloc[0]) and not lo <= float(frame[c].iloc[0]) <= hi]
-        lp = float(self.models[t].decision_function(x)[0])
+        x = model.design(frame)
+        lp = float(model.pipeline.decision_function(x)[0])
         similar = ((np.abs(ref["propensity"] - e_new) <= self.settings["propensity_caliper"])
                    & (np.abs(ref["lp"] - lp) <= self.settings["prognosis_caliper"] * ref["lp"].std()))
-        n_similar = int(similar.sum())
+        out["n_similar"] = int(similar.sum())
         if outside:
-            reason = f"outside the range of patients treated with {name}: " + "; ".join(outside)
-            return {**empty, "n_similar": n_similar, "withheld_reason": reason}
-        if n_similar < self.settings["min_similar"]:
-            return {**empty, "n_similar": n_similar,
-                    "withheld_reason": f"only {n_similar} similar patients treated with {name} "
-                                       f"(at least {self.settings['min_similar']} needed)"}
-        p = float(self.models[t].predict_proba(x)[0, 1])
-        boot = np.array([m.predict_proba(x)[0, 1] for m in self.boot_models[t]])
+            return {**out, "withheld_reason": f"outside the range of patients treated with {name}: "
+                                              + "; ".join(outside)}
+        if out["n_similar"] < self.settings["min_similar"]:
+            return {**out, "withheld_reason": f"only {out['n_similar']} similar patients treated with {name} "
+                                              f"(at least {self.settings['min_similar']} needed)"}
+        p = float(model.pipeline.predict_proba(x)[0, 1])
+        boot = np.array([m.predict_proba(x)[0, 1] for m in
+                         model.bootstrap(int(self.settings["n_bootstrap"]), self.settings["seed"])])
         interval = [float(v) for v in np.quantile(boot, [0.025, 0.975])] if len(boot) > 1 else None
         text = (f"Of patients like you, about {round(p * 10)} in 10 did well with this treatment "
                 f"(improved by at least {self.definitions.success_percent:g}% on the ODI without further surgery "
-                f"at {self.definitions.primary_timepoint}).")
-        auc = self.performance.set_index("treatment")["auc"].get(t)
-        weak = auc is None or not auc >= WEAK_AUC
-        caution = (f"the registry cannot yet tell which of these patients do better (cross-validated AUC "
-                   f"{auc:.2f}), so this is close to the average for {name}") if weak else ""
-        return {"probability": p, "interval": interval, "n_similar": n_similar, "withheld_reason": "",
-                "text": text, "auc": None if auc is None or np.isnan(auc) else float(auc), "caution": caution}
+                f"at {tp}).")
+        return {**out, "probability": p, "interval": interval, "withheld_reason": "", "text": text}
+
+    def _fold(self, patient_id: str) -> dict[str, _Model | None]:
+        """Models fitted without the patient's fold: imputation, penalty and fit (cached)."""
+        k = fold_of(patient_id, int(self.settings["cv_folds"]))
+        if k not in self.fold_models:
+            patients, followups = self.frames
+            keep = patients["patient_id"].map(lambda i: fold_of(i, int(self.settings["cv_folds"])) != k)
+            kept = patients[keep.to_numpy()]
+            fu = followups[followups["patient_id"].isin(kept["patient_id"])]
+            cohort = Cohort.from_frames(kept, fu)
+            imputations = impute_scores(cohort, [self.definitions.endpoint_instrument], self.settings["m"],
+                                        self.settings["seed"])
+            y = _outcomes(cohort, imputations, self.definitions)
+            due = cohort.due(self.definitions.primary_timepoint)
+            fitted: dict[str, _Model | None] = {}
+            for t in TREATMENTS:
+                if not self.shown(t):
+                    continue
+                rows = due & (cohort.patients["treatment"] == t).to_numpy()
+                model, _, _ = _fit_treatment(cohort.patients[rows], y[:, rows], self.settings, self.settings["seed"])
+                fitted[t] = model
+            self.fold_models[k] = fitted
+        return self.fold_models[k]
 
 
 def _patient_frame(new_patient: dict[str, Any]) -> pd.DataFrame:
@@ -138,66 +471,105 @@ def _patient_frame(new_patient: dict[str, Any]) -> pd.DataFrame:
 
 
 class CandidacyModel:
-    """Fit per-treatment success models with cross-validated performance.
+    """Fit per-treatment success models that do not overfit, with honest validation.
 
     Parameters
     ----------
     definitions : Definitions, optional
-        ``candidacy`` block supplies min_similar, calipers, support quantiles,
-        n_bootstrap and cv_folds.
+        The ``candidacy`` block supplies the Riley criteria, the c-statistic and
+        calibration-slope thresholds, min_similar, calipers, support quantiles,
+        n_bootstrap, cv_folds and cv_repeats.
     seed : int
+    n_bootstrap : int, optional
+        Overrides the definitions' bootstrap refits.
+    n_imputations : int, optional
+        Imputations when ``fit`` is not given the report's outcomes (default: definitions).
     """
 
     def __init__(self, definitions: Definitions | None = None, *, seed: int = 0,
-                 n_bootstrap: int | None = None) -> None:
+                 n_bootstrap: int | None = None, n_imputations: int | None = None) -> None:
         self.definitions = definitions or load_definitions()
-        self.settings = self.definitions.section("candidacy")
+        self.settings = dict(self.definitions.section("candidacy"))
         if n_bootstrap is not None:
             self.settings["n_bootstrap"] = n_bootstrap
+        self.n_imputations = n_imputations or self.definitions.n_imputations
         self.seed = seed
 
-    def fit(self, patients: pd.DataFrame, followups: pd.DataFrame) -> CandidacyResult:
+    def fit(self, patients: pd.DataFrame, followups: pd.DataFrame, *, outcomes: Any = None) -> CandidacyResult:
+        """``outcomes``: the report's :class:`.timepoints.TimepointOutcomesResult` (its
+        imputations and all-treated averages are reused); computed here when omitted."""
+        from .timepoints import TimepointOutcomes
+
         check_frames(patients, followups)
-        defs, s = self.definitions, self.settings
+        defs, s, tp = self.definitions, self.settings, self.definitions.primary_timepoint
         cohort = Cohort.from_frames(patients, followups)
-        tp = defs.primary_timepoint
         if tp not in cohort.labels:
             raise ValueError(f"primary time point {tp} not in the follow-ups")
-        scores = cohort.scores[defs.endpoint_instrument]
-        y = binary_endpoints(scores[tp].to_numpy(), scores["baseline"].to_numpy(),
-                             cohort.event_by("surgery", tp), defs)["success"]
-        known = cohort.due(tp) & ~np.isnan(y)
         pts = cohort.patients
         if pts["treatment"].nunique() < 2:
             raise ValueError("candidacy models need patients given at least two different treatments "
                              "(the chance of each treatment's patients being given it is part of the model)")
+        if outcomes is None:
+            outcomes = TimepointOutcomes(defs, n_imputations=self.n_imputations, seed=self.seed,
+                                         levels=("treatment",)).fit(patients, followups)
+        y = _outcomes(cohort, outcomes.imputations, defs)
+        averages = _averages(outcomes.estimates, tp)
         encoder = CovariateEncoder().fit(pts)
-        x = encoder.transform(pts).to_numpy(dtype=float)
-        propensity = ps_mod.propensity_model().fit(x, pts["treatment"].to_numpy())
-        e = pd.DataFrame(propensity.predict_proba(x), columns=propensity.classes_, index=pts.index)
-        rng = np.random.default_rng(self.seed)
-        rows, calib, models, boots, reference = [], {}, {}, {}, {}
+        propensity = ps_mod.propensity_model().fit(encoder.transform(pts).to_numpy(float), pts["treatment"].to_numpy())
+        e = pd.DataFrame(propensity.predict_proba(encoder.transform(pts).to_numpy(float)),
+                         columns=propensity.classes_, index=pts.index)
+        due = cohort.due(tp)
+        settings = {**s, "timepoint": tp, "seed": self.seed, "m": int(outcomes.imputations.m),
+                    "model": "ridge logistic regression per treatment, penalty by cross-validation",
+                    "anticipated_r2": f"{R2_SHARE_OF_MAX:.0%} of the maximum Cox-Snell R2 (Riley et al. 2020)"}
+        rows: list[dict[str, Any]] = []
+        calib: dict[str, Any] = {}
+        models: dict[str, Any] = {}
+        reference: dict[str, Any] = {"_ids": {str(i).split("/")[0] for i in pts.index}}
         for t in TREATMENTS:
-            rows_t = known & (pts["treatment"] == t).to_numpy()
-            xt, yt = x[rows_t], y[rows_t].astype(int)
-            n_events = int(yt.sum())
-            row = {"treatment": t, "n": int(rows_t.sum()), "n_events": n_events}
-            if min(n_events, len(yt) - n_events) < s["cv_folds"] or len(yt) < s["min_similar"]:
-                rows.append({**row, "auc": np.nan, "brier": np.nan, "note": "too few patients or events"})
-                continue
-            cv = StratifiedKFold(s["cv_folds"], shuffle=True, random_state=self.seed)
-            pred = cross_val_predict(_model(), xt, yt, cv=cv, method="predict_proba")[:, 1]
-            frac, mean_pred = calibration_curve(yt, pred, n_bins=10, strategy="quantile")
-            calib[t] = pd.DataFrame({"mean_predicted": mean_pred, "observed": frac})
-            rows.append({**row, "auc": roc_auc_score(yt, pred), "brier": brier_score_loss(yt, pred), "note": ""})
-            models[t] = _model().fit(xt, yt)
-            boots[t] = [_model().fit(xt[i], yt[i]) for i in
-                        (rng.integers(0, len(yt), len(yt)) for _ in range(int(s["n_bootstrap"])))
-                        if 0 < yt[i].sum() < len(i)]
-            lo, hi = s["support_quantiles"]
-            numeric = pts.loc[rows_t, [c for c in CASE_MIX if c != "sex"]].astype(float)
-            reference[t] = {"propensity": e.loc[rows_t, t].to_numpy(), "lp": models[t].decision_function(xt),
-                            "support": {c: (numeric[c].quantile(lo), numeric[c].quantile(hi)) for c in numeric}}
-        settings = {**s, "timepoint": tp, "model": "logistic regression per treatment, L2 C=1"}
-        return CandidacyResult(defs, pd.DataFrame(rows), calib, settings, encoder, models, boots,
-                               propensity, reference)
+            in_t = due & (pts["treatment"] == t).to_numpy()
+            model, riley, code = _fit_treatment(pts[in_t], y[:, in_t], s, self.seed)
+            row = _row(t, y[:, in_t], riley, model, averages.get(t, {}), s)
+            if model is not None:
+                c, slope, brier, pred = _validate(model, s, self.seed)
+                low, high = s["calibration_slope"]
+                code = ("weak_discrimination" if not c >= s["min_c_statistic"]
+                        else "" if low <= slope <= high else "miscalibrated")
+                row.update(c_statistic=c, auc=c, calibration_slope=slope, brier=brier)
+                calib[t] = calibration_groups(y[:, in_t], pred, 1 - defs.confidence_level)
+                models[t] = model
+                lo, hi = s["support_quantiles"]
+                numeric = pts.loc[in_t, [c for c in CASE_MIX if c != "sex"]].astype(float)
+                reference[t] = {"propensity": e.loc[in_t, t].to_numpy() if t in e else np.zeros(in_t.sum()),
+                                "lp": model.pipeline.decision_function(model.x),
+                                "support": {c: (numeric[c].quantile(lo), numeric[c].quantile(hi)) for c in numeric}}
+            row.update(shown=code == "", reason_code=code)
+            row["reason"] = reason_text(row, t, tp)
+            rows.append(row)
+        return CandidacyResult(defs, pd.DataFrame(rows), calib, settings, models, propensity, encoder, reference,
+                               (patients, followups))
+
+
+def _averages(estimates: pd.DataFrame, tp: str) -> dict[str, dict[str, float]]:
+    """The all-treated (MI) success rate per treatment from the time-point outcomes."""
+    est = estimates[(estimates["level"] == "treatment") & (estimates["timepoint"] == tp)
+                    & (estimates["measure"] == "success") & (estimates["method"] == "mi")]
+    return {r["group"]: {"average": r["estimate"], "average_low": r["ci_low"], "average_high": r["ci_high"]}
+            for _, r in est.iterrows()}
+
+
+def _row(t: str, outcomes: np.ndarray, riley: RileySampleSize | None, model: _Model | None,
+         average: dict[str, float], s: dict[str, Any]) -> dict[str, Any]:
+    low, high = s["calibration_slope"]
+    n = outcomes.shape[1]
+    return {"treatment": t, "n": n, "n_events": int(round(outcomes.mean(axis=0).sum())) if n else 0,
+            "predictors": model.predictors if model else None,
+            "parameters": riley.parameters if riley else None,
+            "n_required": riley.n_required if riley else None,
+            "events_required": riley.events_required if riley else None,
+            "riley": riley.to_dict() if riley else None,
+            "penalty_c": model.penalty if model else np.nan,
+            "c_statistic": np.nan, "auc": np.nan, "calibration_slope": np.nan, "brier": np.nan,
+            "min_c_statistic": s["min_c_statistic"], "slope_low": low, "slope_high": high,
+            "average": average.get("average", np.nan), "average_low": average.get("average_low", np.nan),
+            "average_high": average.get("average_high", np.nan)}

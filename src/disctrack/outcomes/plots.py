@@ -6,6 +6,9 @@ format="svg")``. Every figure states n in its labels.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
+
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -86,16 +89,41 @@ def km_figure(result: SurgerySurvivalResult) -> Figure:
     return fig
 
 
-def calibration_figure(result: CandidacyResult) -> Figure:
-    """Cross-validated calibration curves of the candidacy models."""
-    fig = _figure()
-    ax = fig.add_subplot()
-    ax.plot([0, 1], [0, 1], ":", color="grey", label="perfect")
+def calibration_figure(result: CandidacyResult, names: Mapping[str, str] | None = None) -> Figure:
+    """Cross-validated calibration of the candidacy models: one panel per treatment.
+
+    Each panel has the ideal line (predicted = observed), the observed share who did well
+    in groups of predicted chance (tenths, fewer for small treatments) with its interval,
+    and the treatment's n, c-statistic and calibration slope in the title. ``names`` gives
+    the treatments' names (default: codes).
+    """
+    curves = result.calibration
     perf = result.performance.set_index("treatment")
-    for t, curve in result.calibration.items():
-        ax.plot(curve["mean_predicted"], curve["observed"], marker="o",
-                label=f"{t} (n={perf.loc[t, 'n']}, Brier {perf.loc[t, 'brier']:.2f})")
-    ax.set_xlabel("predicted probability of success (cross-validated)")
-    ax.set_ylabel("observed share successful")
-    ax.legend(fontsize=7)
+    k = max(len(curves), 1)
+    cols = min(k, 3)
+    rows = math.ceil(k / cols)
+    fig = _figure(3.2 * cols + 0.4, 3.0 * rows + 0.4)
+    if not curves:
+        ax = fig.add_subplot()
+        ax.text(0.5, 0.5, "no treatment had enough patients for a model", ha="center", va="center")
+        ax.set_axis_off()
+        return fig
+    for i, (t, curve) in enumerate(curves.items()):
+        ax = fig.add_subplot(rows, cols, i + 1)
+        ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=1, label="ideal")
+        err = [curve["observed"] - curve["observed_low"], curve["observed_high"] - curve["observed"]]
+        ax.errorbar(curve["mean_predicted"], curve["observed"], yerr=err, fmt="o", capsize=2, markersize=4,
+                    label="observed (95% interval)")
+        row = perf.loc[t]
+        shown = "estimates shown" if row["shown"] else "not shown"
+        ax.set_title(f"{(names or {}).get(t, t)} (n={row['n']})\nc-statistic {row['c_statistic']:.2f}, "
+                     f"slope {row['calibration_slope']:.2f}: {shown}", fontsize=8)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_aspect("equal")
+        ax.set_xlabel("predicted chance of doing well", fontsize=8)
+        ax.set_ylabel("share who did well", fontsize=8)
+        ax.tick_params(labelsize=7)
+        if i == 0:
+            ax.legend(fontsize=7, loc="upper left")
     return fig

@@ -17,9 +17,9 @@ def candidacy(request, registry_id: str):
     model, reason = fitted_model(site_ids(request.user))
     defs = load_definitions()
     context = {
-        "patient": patient, "rows": estimates(model, patient) if model else [], "reason": reason,
+        "patient": patient, "result": estimates(model, patient) if model else None, "reason": reason,
         "definitions": defs.stamp(), "timepoint": defs.primary_timepoint,
-        "min_similar": defs.section("candidacy")["min_similar"],
+        "min_similar": defs.section("candidacy")["min_similar"], "checks": defs.section("candidacy"),
     }
     fragment = request.GET.get("fragment") == "1" or request.headers.get("HX-Request") == "true"
     template = "reports/_candidacy.html" if fragment else "reports/candidacy.html"
