@@ -249,8 +249,8 @@ class TreatmentComparison:
         point = [aipw_means(x, codes, y, len(groups), weights=w, **kw) for y in outcomes]
         full = design(cohort, name)
         sub = Design(full.predictors[keep], full.scores[keep], full.classes[keep], full.bounds)
-        column = 1 + cohort.labels.index(tp)
-        boot = self._bootstrap(x, codes, sub, column, surgery, len(groups), kw)
+        tp_column = 1 + cohort.labels.index(tp)
+        boot = self._bootstrap(x, codes, sub, tp_column, surgery, len(groups), kw)
         effects = self._effects(groups, point, boot, outcomes, codes, imputations.m)
         ps = ps_mod.fit_propensity(x, codes, list(range(len(groups))))
         w = ps_mod.ate_weights(ps, codes, **kw)

@@ -1,0 +1,208 @@
+"""Simulation study: how the registry's estimators perform against a known truth.
+
+One *replicate* simulates a registry with :func:`.simulate.simulate_cohort` (confounding
+by indication, drop-out that depends on earlier scores, subsequent surgery as failure),
+runs the estimators the registry publishes, and keeps each estimate, its interval, its
+model standard error and the simulator's truth. :func:`summarize` turns many replicates
+into the performance measures of Morris, White and Crowther (Stat Med 2019;38:2074,
+Table 6), each with its Monte Carlo standard error (MCSE):
+
+* bias, MCSE = SD(estimate - truth) / sqrt(nsim) (EmpSE / sqrt(nsim) when the truth is fixed);
+* empirical SE (EmpSE, SD of the estimates), MCSE = EmpSE / sqrt(2 (nsim - 1));
+* model SE (ModSE, root mean of the squared model SEs), MCSE = sqrt(Var(SE^2) / (4 nsim ModSE^2));
+* coverage of the interval, MCSE = sqrt(coverage (1 - coverage) / nsim).
+
+The truth a coverage is judged against is the estimand's *population* value: the mean
+over replicates of the simulator's per-replicate truth. The simulator computes several
+truths from the simulated sample itself (the success rate among the patients due, the
+share whose surgery time passed a horizon), and an estimate moves with its own sample's
+truth, so a valid 95% interval covers that sample truth more often than 95% of the time.
+Its coverage is reported beside (``coverage_sample``) but not judged. A model SE is the
+``se`` the estimator reports where it has one, otherwise the interval's half-width / z.
+
+No Django; used by ``bench/bench_coverage.py`` and the test suite.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .comparison import TreatmentComparison
+from .complications import ComplicationRates
+from .definitions import Definitions, load_definitions
+from .simulate import simulate_cohort
+from .survival import SurgerySurvival
+from .timepoints import TimepointOutcomes, TimepointOutcomesResult
+
+CLASSES = ("biologic", "fusion", "disc_replacement", "conservative")
+BAND = (0.93, 0.97)
+"""Coverage goal for every estimator that uses all treated patients (issue 7)."""
+ALL_TREATED = ("MI", "IPW", "AIPW difference", "Kaplan-Meier", "complication rate")
+"""Estimators judged against the band; completers only is shown for contrast."""
+SCORE_METHODS = {"completers": "completers only", "mi": "MI", "ipw": "IPW"}
+MEASURES = {"success": "success", "odi_change": "ODI change"}
+COMPLICATION_KINDS = {"any": "any complication", "serious": "serious complication"}
+
+
+@dataclass
+class Replicate:
+    """One simulated registry's estimates (``rows``), what could not be run, and its wall
+    and CPU time in seconds."""
+
+    seed: int
+    n: int
+    rows: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+
+
+def run_replicate(seed: int, n: int, *, n_imputations: int | None = None, n_bootstrap: int | None = None,
+                  definitions: Definitions | None = None) -> Replicate:
+    """Simulate registry ``seed`` of ``n`` patients and estimate every figure studied.
+
+    ``n_bootstrap=0`` skips the adjusted comparison (its interval needs the bootstrap).
+    A truth the simulator does not give leaves its estimator out, with a note.
+    """
+    defs = definitions or load_definitions()
+    start, cpu = time.perf_counter(), time.process_time()
+    patients, followups, complications, truth = simulate_cohort(
+        n, seed, confounding=True, informative_dropout=True, surgery=True, stop_after_surgery=False)
+    rep = Replicate(seed, n)
+    z = stats.norm.ppf(1 - defs.alpha / 2)
+    outcomes = TimepointOutcomes(defs, n_imputations=n_imputations, seed=seed,
+                                 levels=("treatment_class",)).fit(patients, followups)
+    _timepoint_rows(rep, outcomes, truth, defs.primary_timepoint, z)
+    b = defs.n_bootstrap if n_bootstrap is None else n_bootstrap
+    if b > 0:
+        comparison = TreatmentComparison(defs, by="class", n_bootstrap=b, seed=seed, n_imputations=n_imputations)
+        effects = comparison.fit(patients, followups, imputations=outcomes.imputations).effects
+        _comparison_rows(rep, effects, truth, z)
+    else:
+        rep.notes.append("AIPW difference skipped: no bootstrap replicates were asked for")
+    _survival_rows(rep, SurgerySurvival(defs).fit(patients).table, truth, z)
+    _complication_rows(rep, ComplicationRates(defs).fit(patients, followups, complications).table, truth, z)
+    rep.seconds, rep.cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    return rep
+
+
+def _add(rep: Replicate, estimator: str, measure: str, group: str, row, truth: float, z: float,
+         n: float, *, est: str = "estimate", low: str = "ci_low", high: str = "ci_high",
+         se: str | None = None) -> None:
+    ci_low, ci_high = float(row[low]), float(row[high])
+    model_se = float(row[se]) if se is not None and se in row else (ci_high - ci_low) / (2 * z)
+    rep.rows.append({"estimator": estimator, "measure": measure, "group": group, "n": float(n),
+                     "estimate": float(row[est]), "ci_low": ci_low, "ci_high": ci_high, "se": model_se,
+                     "truth": float(truth)})
+
+
+def _missing(rep: Replicate, truth: dict, key: str, estimator: str) -> bool:
+    if key in truth:
+        return False
+    rep.notes.append(f"{estimator} skipped: the simulator's truth has no {key!r}")
+    return True
+
+
+def _timepoint_rows(rep: Replicate, outcomes: TimepointOutcomesResult, truth: dict, tp: str, z: float) -> None:
+    estimates, counts = outcomes.estimates, outcomes.counts
+    rows = estimates[(estimates["level"] == "treatment_class") & (estimates["timepoint"] == tp)]
+    when = f"{counts.loc[counts['timepoint'] == tp, 'months'].iloc[0]:g} months"
+    for measure, label in MEASURES.items():
+        if _missing(rep, truth, measure, f"{label} at {when}"):
+            continue
+        for _, row in rows[rows["measure"] == measure].iterrows():
+            if row["method"] in SCORE_METHODS and row["group"] in truth[measure][tp]:
+                _add(rep, SCORE_METHODS[row["method"]], f"{label} at {when}", row["group"], row,
+                     truth[measure][tp][row["group"]], z, row["n_used"])
+
+
+def _comparison_rows(rep: Replicate, effects: pd.DataFrame, truth: dict, z: float) -> None:
+    if _missing(rep, truth, "ate", "AIPW difference"):
+        return
+    se = "se_bootstrap" if "se_bootstrap" in effects.columns else ("se" if "se" in effects.columns else None)
+    for _, row in effects.iterrows():
+        value = truth["ate"].get(row["measure"], {}).get(row["pair"])
+        if value is None:
+            rep.notes.append(f"AIPW difference {row['pair']} skipped: no truth for it")
+            continue
+        _add(rep, "AIPW difference", MEASURES.get(row["measure"], row["measure"]), row["pair"], row, value, z,
+             row["n_a"] + row["n_b"], se=se)
+
+
+def _survival_rows(rep: Replicate, table: pd.DataFrame, truth: dict, z: float) -> None:
+    if _missing(rep, truth, "surgery_free", "Kaplan-Meier"):
+        return
+    for horizon, by_group in truth["surgery_free"].items():
+        for _, row in table[table["horizon_months"] == float(horizon)].iterrows():
+            if row["group"] in by_group:
+                _add(rep, "Kaplan-Meier", f"surgery-free at {float(horizon):g} months", row["group"], row,
+                     by_group[row["group"]], z, row["n"], est="km_surgery_free", low="km_ci_low",
+                     high="km_ci_high")
+
+
+def _complication_rows(rep: Replicate, table: pd.DataFrame, truth: dict, z: float) -> None:
+    if _missing(rep, truth, "complications", "complication rate"):
+        return
+    for kind, label in COMPLICATION_KINDS.items():
+        by_group = truth["complications"].get(kind, {})
+        for _, row in table[(table["kind"] == kind) & (table["value"] == "any")].iterrows():
+            if row["group"] in by_group:
+                _add(rep, "complication rate", label, row["group"], row, by_group[row["group"]], z,
+                     row["n_treated"], est="rate")
+
+
+def replicate_frame(replicates: list[Replicate]) -> pd.DataFrame:
+    """All replicates' rows in one frame, with their ``seed``."""
+    return pd.DataFrame([{"seed": r.seed, **row} for r in replicates for row in r.rows])
+
+
+def summarize(rows: pd.DataFrame, n_replicates: int, band: tuple[float, float] = BAND,
+              mcse_z: float = 1.96) -> pd.DataFrame:
+    """Performance per estimator, measure and group over ``n_replicates`` replicates.
+
+    A replicate whose estimate or interval is missing (the registry withheld it, e.g. a
+    group too small to compare) counts in ``n_missing`` and not in the measures. ``verdict``
+    (estimators in :data:`ALL_TREATED` only) is PASS when the coverage lies within ``band``
+    give or take ``mcse_z`` Monte Carlo standard errors, the MCSE taken at the band's
+    nearer edge (the MCSE at the observed coverage is 0 when every interval covers).
+    """
+    out = []
+    for (estimator, measure, group), g in rows.groupby(["estimator", "measure", "group"], sort=False):
+        truth_pop = float(g["truth"].mean())
+        ok = g[np.isfinite(g[["estimate", "ci_low", "ci_high", "se"]]).all(axis=1)]
+        out.append({"estimator": estimator, "measure": measure, "group": group, "n": float(g["n"].mean()),
+                    "truth": truth_pop, "n_missing": n_replicates - len(ok),
+                    **performance(ok["estimate"], ok["ci_low"], ok["ci_high"], ok["se"], ok["truth"], truth_pop)})
+    table = pd.DataFrame(out)
+    judged = table["estimator"].isin(ALL_TREATED) & (table["n_valid"] >= 2)
+    low, high = band
+    slack = {edge: mcse_z * np.sqrt(edge * (1 - edge) / table["n_valid"].clip(lower=1)) for edge in band}
+    inside = (table["coverage"] >= low - slack[low]) & (table["coverage"] <= high + slack[high])
+    table["verdict"] = np.where(~judged, "-", np.where(inside, "PASS", "FAIL"))
+    return table
+
+
+def performance(estimate, ci_low, ci_high, se, sample_truth, truth: float) -> dict[str, float]:
+    """Morris et al. (2019) Table 6 measures against the fixed ``truth``, with their MCSEs."""
+    est, low, high = (np.asarray(v, dtype=float) for v in (estimate, ci_low, ci_high))
+    se2, own = np.asarray(se, dtype=float) ** 2, np.asarray(sample_truth, dtype=float)
+    k = len(est)
+    if k < 2:
+        return {"n_valid": k, **dict.fromkeys(
+            ("bias", "bias_mcse", "emp_se", "emp_se_mcse", "model_se", "model_se_mcse", "coverage",
+             "coverage_mcse", "coverage_sample"), np.nan)}
+    emp_se = est.std(ddof=1)
+    model_se = np.sqrt(se2.mean())
+    covered = (low <= truth) & (truth <= high)
+    cov = covered.mean()
+    return {"n_valid": k, "bias": (est - own).mean(), "bias_mcse": (est - own).std(ddof=1) / np.sqrt(k),
+            "emp_se": emp_se, "emp_se_mcse": emp_se / np.sqrt(2 * (k - 1)),
+            "model_se": model_se,
+            "model_se_mcse": np.sqrt(se2.var(ddof=1) / (4 * k * model_se**2)) if model_se > 0 else np.nan,
+            "coverage": cov, "coverage_mcse": np.sqrt(cov * (1 - cov) / k),
+            "coverage_sample": ((low <= own) & (own <= high)).mean()}
