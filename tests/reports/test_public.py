@@ -52,9 +52,11 @@ def test_public_page_explains_each_treatment_with_completeness_and_methods(clien
     assert "Not shown: too few people" in m24, "3 of the 24 are still within their 24-month window"
     biologic = page.split('id="t-biologic"')[1].split("</section>")[0]
     assert "did well" not in biologic.replace("Did well", "") and "withheld" in biologic
-    assert "How we count" in page and "Definitions version v1" in page
+    assert "How we count" in page and "Definitions version v2" in page
     sites = page.split('id="sites-public"')[1].split("</section>")[0]
-    assert "Clinic A" in sites and "Clinic B" not in sites
+    assert "Clinic A" in sites
+    clinic_b = sites.split("Clinic B")[1].split("</tr>")[0]
+    assert "withheld" in clinic_b, "3 people treated at Clinic B"
 
 
 def test_no_count_from_1_to_10_is_shown_or_derivable(client, registry):
@@ -75,8 +77,11 @@ def test_json_holds_the_page_aggregates_and_definitions(client, registry):
     m12 = next(tp for tp in fusion["timepoints"] if tp["timepoint"] == "m12")
     assert (m12["n_due"], m12["n_answered"], m12["completeness"]) == (24, 12, 0.5)
     assert 0 < m12["success"]["ci_low"] < m12["success"]["ci_high"] <= 1
-    assert [s["site"] for s in summary["sites"]] == ["Clinic A"]
-    assert summary["sites"][0]["n_due"] == 36
-    assert summary["definitions"]["version"] == "v1" and "30 percent" in summary["definitions"]["success"]
+    assert [s["site"] for s in summary["sites"]["rows"]] == ["Clinic A", "Clinic B"]
+    assert summary["sites"]["rows"][1]["n_treated"] is None
+    assert summary["sites"]["rows"][0]["n_due"] == 36, "the classes' 24 + 12 due: listing it reveals nothing"
+    assert summary["audit"]["passed"] and summary["audit"]["failures"] == 0
+    assert summary["definitions"]["version"] == "v2" and "30 percent" in summary["definitions"]["success"]
     text = json.dumps(summary)
     assert "Dr. Alba Ruiz" not in text and "Synthetic" not in text
+

@@ -1,24 +1,27 @@
 """What the public outcomes page and /outcomes.json show: registry-wide aggregates only.
 
-Built from the suppressed report (``disclosure.public_report``): treatment classes only
-(a class and its treatments side by side would let one be subtracted from the other), at
-12 and 24 months, with the follow-up completeness of every figure. A site is listed only
-when its own numbers pass suppression, and no site is listed if the sites left out, or a
-withheld class count, could be worked out from the listed ones.
+Built from the suppressed and audited report (``disctrack.outcomes.disclosure``):
+treatment classes only, at 12 and 24 months, with the follow-up completeness of every
+figure. Every clinic in the funnel is listed; a figure that suppression or the interval
+audit withheld is None, and the row says why.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from disctrack.outcomes import load_definitions
-from disctrack.reports.disclosure import public_report, small
+from disctrack.outcomes.disclosure import public_report
 from disctrack.reports.formatting import group_label, timepoint_label
 
 PUBLIC_TIMEPOINTS = ("m12", "m24")
 PUBLIC_HORIZONS = (12.0, 24.0)
 PUBLIC_SECTIONS = ("outcomes", "survival", "complications", "funnel_site")
-SITE_COUNTS = ("n", "successes", "n_due", "n_answered")
+SITE_FIELDS = ("n_treated", "n_due", "n_answered", "completeness", "rate", "rate_ci_low", "rate_ci_high",
+               "expected_rate", "oe_ratio", "adjusted_rate", "adjusted_ci_low", "adjusted_ci_high",
+               "completers_rate", "n", "successes")
 METHODS = [
     "Everyone treated counts. A person is counted at 12 or 24 months once that questionnaire was due "
     "(its time window has closed), unless they had died or withdrawn from the registry before then.",
@@ -70,32 +73,27 @@ def _complications(public: dict[str, Any]) -> list[dict[str, Any]]:
             for r in table if r["kind"] in ("any", "serious")]
 
 
-def _sites(public: dict[str, Any], report: dict[str, Any], names: dict[str, str], min_cell: int,
-           treatments: list[dict]) -> list[dict]:
-    """Sites whose numbers pass suppression, or none if listing them would reveal a count.
+def _sites(public: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
+    """The clinics' rows as published: raw all-treated and case-mix adjusted rates side by side.
 
-    The sites' numbers add up to registry totals at the primary time point, as do the
-    treatment classes' numbers: if the sites not listed, or a treatment class whose count is
-    withheld, could be worked out from the listed sites, no site is listed.
+    Whatever the funnel provides is shown; a withheld figure is None and ``withheld_reason``
+    says why. The disclosure audit covers these rows with the rest of the report (the
+    clinics' counts add up to the registry's).
     """
-    units = ((public.get("funnel") or {}).get("site") or {}).get("units") or []
-    shown = [{"site": names.get(u["unit"], u["unit"]), **{k: u.get(k) for k in (*SITE_COUNTS, "rate", "completeness")}}
-             for u in units if u.get("rate") is not None and all(u.get(k) is not None for k in SITE_COUNTS)]
-    every = ((report.get("funnel") or {}).get("site") or {}).get("units") or []
-    primary = [tp for t in treatments for tp in t["timepoints"] if tp["timepoint"] == PUBLIC_TIMEPOINTS[0]]
-    for key in SITE_COUNTS:
-        left_out = sum(u[key] or 0 for u in every) - sum(s[key] for s in shown)
-        class_hidden = key in ("n_due", "n_answered") and any(tp[key] is None for tp in primary)
-        if small(left_out, min_cell) or class_hidden:
-            return []
-    return shown
+    site = (public.get("funnel") or {}).get("site") or {}
+    rows = []
+    for u in site.get("units") or []:
+        row = {"site": names.get(u["unit"], u["unit"]), **{k: u[k] for k in SITE_FIELDS if k in u}}
+        if u.get("withheld_reason"):
+            row["withheld_reason"] = u["withheld_reason"]
+        rows.append(row)
+    columns = [k for k in SITE_FIELDS if any(k in u for u in site.get("units") or [])]
+    return {"rows": rows, "columns": columns, "measure": site.get("measure"), "timepoint": site.get("timepoint")}
 
 
-def _registry(cohort: dict[str, Any], treatments: list[dict]) -> dict[str, Any]:
-    """The total is shown only when it adds nothing: every class's count is shown too."""
-    every_class_shown = all(t["n_treated"] is not None for t in treatments)
-    return {"n_patients": cohort.get("n_patients") if every_class_shown else None,
-            "completeness": cohort.get("completeness")}
+def _registry(cohort: dict[str, Any]) -> dict[str, Any]:
+    """The registry's total, as the audit left it (it is the sum of the classes' counts)."""
+    return {"n_patients": cohort.get("n_patients"), "completeness": cohort.get("completeness")}
 
 
 def public_summary(report: dict[str, Any], site_names: dict[str, str]) -> dict[str, Any]:
@@ -111,12 +109,13 @@ def public_summary(report: dict[str, Any], site_names: dict[str, str]) -> dict[s
         "definitions": {k: d[k] for k in ("version", "sha256", "success", "failure", "responder", "mic")},
         "methods": METHODS,
         "suppression": {"min_cell": min_cell,
-                        "rule": f"No count from 1 to {min_cell - 1} is shown, nor any figure it could be "
-                                "worked out from; such figures say 'withheld'."},
-        "registry": _registry(cohort, treatments),
+                        "rule": _("No count from 1 to %(top)d is shown, nor any figure it could be worked out "
+                                  "from; such figures say 'withheld'.") % {"top": min_cell - 1}},
+        "audit": public["audit"],
+        "registry": _registry(cohort),
         "treatments": treatments,
         "surgery_free": _survival(public),
         "complications": _complications(public),
-        "sites": _sites(public, report, site_names, min_cell, treatments),
+        "sites": _sites(public, site_names),
         "not_computed": sorted(public.get("unavailable") or {}),
     }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -18,9 +21,22 @@ def registry_summary() -> dict | None:
         return None
     payload = get_report(Selection.of(s.id for s in sites), profile=PAGE, sections=PUBLIC_SECTIONS,
                          figures=False)
-    summary = public_summary(payload["report"], {s.code: s.name for s in sites})
+    names = {s.code: s.name for s in sites}
+    summary = dict(_summary(payload["report"], names))
     summary["current"] = payload["freshness"]["current"]
     return summary
+
+
+_LAST: dict[str, dict] = {}
+
+
+def _summary(report: dict, names: dict[str, str]) -> dict:
+    """The disclosure audit takes seconds: keep the last summary for an unchanged report."""
+    key = hashlib.sha256(json.dumps([report, names], sort_keys=True, default=str).encode()).hexdigest()
+    if key not in _LAST:
+        _LAST.clear()
+        _LAST[key] = public_summary(report, names)
+    return _LAST[key]
 
 
 def public_outcomes(request):
