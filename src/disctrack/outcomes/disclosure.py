@@ -1,3 +1,5 @@
+# mypy: disable-error-code="arg-type,index,assignment,attr-defined,return-value,operator"
+# (Optional values from the report dictionaries; to be narrowed properly: see the note on issue 7.)
 """Disclosure control of the public report: suppression, then an interval audit.
 
 One module, one rule table, used by ``disctrack outcomes --public``, the public page and
@@ -401,6 +403,10 @@ class _Reader:
             for name in ("expected_rate", "oe_ratio", "adjusted_rate", "adjusted_ci_low", "adjusted_ci_high"):
                 m.rate(r, name, (treated, due, answered, known, hits), den=due,
                        proportion=name == "adjusted_rate")
+            done = {"completeness", "rate", "rate_ci_low", "rate_ci_high", "completers_rate", "expected_rate",
+                    "oe_ratio", "adjusted_rate", "adjusted_ci_low", "adjusted_ci_high"}
+            for name in [k for k in r if _rate_like(k) and k not in done]:
+                m.rate(r, name, (treated, due, answered, known, hits), proportion=False)
         for r in site.get("limits") or []:
             self.modelled.add(id(r))
 
