@@ -18,16 +18,9 @@ from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 
 from disctrack.outcomes import simulate_cohort
-from disctrack.outcomes.candidacy import (
-    CANNOT_SAY_MORE,
-    CandidacyModel,
-    RidgeLogistic,
-    c_statistic,
-    calibration_slope,
-    fold_of,
-    max_r2_cs,
-    riley_binary,
-)
+from disctrack.outcomes.candidacy import CANNOT_SAY_MORE, CandidacyModel, fold_of
+from disctrack.outcomes.penalized import RidgeLogistic, c_statistic, calibration_slope
+from disctrack.outcomes.sample_size import max_r2_cs, riley_binary
 
 PATIENT = {"age": 44, "sex": "female", "bmi": 27, "smoker": False, "symptom_months": 20, "baseline_odi": 48,
            "baseline_nrs_back": 6, "pfirrmann_max": 4, "modic": 1, "n_levels": 1, "prior_surgery": False,

@@ -15,8 +15,9 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import StandardScaler
 
 from disctrack.outcomes import TimepointOutcomes, simulate_cohort
-from disctrack.outcomes.comparison import ridge_logistic, von_hippel
+from disctrack.outcomes.comparison import von_hippel
 from disctrack.outcomes.imputation import impute_block
+from disctrack.outcomes.penalized import RidgeLogistic
 from disctrack.outcomes.rubin import rubin_pool
 from disctrack.outcomes.timepoints import NO_ANSWERS
 
@@ -82,13 +83,13 @@ def test_imputation_draws_its_parameters_so_rubin_intervals_cover():
     assert 0.9 <= model_se / estimates.std(ddof=1) <= 1.2
 
 
-def test_penalized_outcome_model_matches_scikit_learn():
+def test_the_comparisons_outcome_model_matches_scikit_learn():
     rng = np.random.default_rng(3)
     x = rng.standard_normal((300, 6))
     y = (rng.random(300) < 1 / (1 + np.exp(-(x @ [1, -0.5, 0.3, 0, 0, 0.8])))).astype(float)
     z = StandardScaler().fit_transform(x)
     reference = LogisticRegression(C=1.0, tol=1e-10, max_iter=10_000).fit(z, y).predict_proba(z)[:, 1]
-    ours = 1 / (1 + np.exp(-(np.column_stack([np.ones(300), z]) @ ridge_logistic(np.column_stack([np.ones(300), z]), y))))
+    ours = RidgeLogistic(1.0).fit(x, y).predict_proba(x)[:, 1]
     np.testing.assert_allclose(ours, reference, atol=1e-5)
 
 

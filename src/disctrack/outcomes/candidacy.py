@@ -49,7 +49,6 @@ patients (imputation is not repeated inside every validation fold), a small opti
 
 from __future__ import annotations
 
-import math
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -57,9 +56,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import special, stats
-from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import KFold
 
 from . import propensity as ps_mod
@@ -69,8 +65,16 @@ from .definitions import Definitions, load_definitions
 from .endpoints import binary_endpoints
 from .frames import CASE_MIX, PATIENT_COLUMNS, TREATMENTS, check_frames
 from .imputation import Imputations, impute_scores
+from .penalized import (
+    RidgeLogistic,
+    c_statistic,
+    calibration_slope,
+    choose_penalty,
+    fit_ridge,
+)
 from .results import jsonable
 from .rubin import pool_proportions
+from .sample_size import R2_SHARE_OF_MAX, RileySampleSize, riley_binary
 
 _SPEC = {c.name: c for c in PATIENT_COLUMNS}
 CORE: tuple[str, ...] = ("baseline_odi", "baseline_nrs_back", "age", "smoker", "opioid_use", "pfirrmann_max")
@@ -78,146 +82,7 @@ CORE: tuple[str, ...] = ("baseline_odi", "baseline_nrs_back", "age", "smoker", "
 (baseline disability and pain, age, smoking, opioid use, disc degeneration), never chosen by
 looking at the outcomes."""
 PREDICTOR_SETS: tuple[tuple[str, tuple[str, ...]], ...] = (("all recorded case-mix", CASE_MIX), ("short set", CORE))
-PENALTIES = np.array([0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0])
-"""Inverse ridge penalties (scikit-learn's C) searched by cross-validation."""
-R2_SHARE_OF_MAX = 0.15
-"""Anticipated Cox-Snell R2 as a share of its maximum (Riley et al. BMJ 2020;368:m441)."""
 CANNOT_SAY_MORE = "the registry cannot yet say more than this treatment's average"
-
-
-def max_r2_cs(prevalence: float) -> float:
-    """Largest Cox-Snell R2 a binary outcome with this prevalence allows (Riley 2019, eq. 23)."""
-    if not 0 < prevalence < 1:
-        raise ValueError("prevalence must be strictly between 0 and 1")
-    ln_null = prevalence * math.log(prevalence) + (1 - prevalence) * math.log(1 - prevalence)
-    return 1 - math.exp(2 * ln_null)
-
-
-@dataclass(frozen=True)
-class RileySampleSize:
-    """Minimum sample size for a binary-outcome model (Riley et al. BMJ 2020;368:m441)."""
-
-    parameters: int
-    prevalence: float
-    r2_cs: float
-    max_r2_cs: float
-    n_by_criterion: tuple[int, int, int]
-    shrinkage_criterion_2: float
-
-    @property
-    def n_required(self) -> int:
-        return max(self.n_by_criterion)
-
-    @property
-    def events_required(self) -> int:
-        return math.ceil(self.n_required * self.prevalence)
-
-    @property
-    def events_per_parameter(self) -> float:
-        return self.n_required * self.prevalence / self.parameters
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"parameters": self.parameters, "prevalence": self.prevalence, "r2_cs_anticipated": self.r2_cs,
-                "max_r2_cs": self.max_r2_cs, "n_by_criterion": list(self.n_by_criterion),
-                "n_required": self.n_required, "events_required": self.events_required,
-                "events_per_parameter": self.events_per_parameter}
-
-
-def riley_binary(parameters: int, prevalence: float, r2_cs: float | None = None, *, shrinkage: float = 0.9,
-                 max_optimism: float = 0.05, margin: float = 0.05, level: float = 0.95) -> RileySampleSize:
-    """Riley et al.'s three criteria for a logistic prediction model.
-
-    (i) n = p / ((S - 1) ln(1 - R2cs / S)) with S = ``shrinkage``; (ii) the same with
-    S = R2cs / (R2cs + ``max_optimism`` * max R2cs), so that apparent and adjusted
-    Nagelkerke R2 differ by at most ``max_optimism``; (iii) n = (z / margin)^2 phi (1 - phi).
-    ``r2_cs`` defaults to 15% of its maximum. Each n is rounded up.
-    """
-    if parameters < 1:
-        raise ValueError("parameters must be at least 1")
-    max_r2 = max_r2_cs(prevalence)
-    r2 = R2_SHARE_OF_MAX * max_r2 if r2_cs is None else r2_cs
-    if not 0 < r2 < min(max_r2, shrinkage):
-        raise ValueError(f"the anticipated Cox-Snell R2 must be between 0 and {min(max_r2, shrinkage):.3f}")
-
-    def n_for(s: float) -> int:
-        return math.ceil(parameters / ((s - 1) * math.log(1 - r2 / s)))
-
-    s2 = r2 / (r2 + max_optimism * max_r2)
-    z = stats.norm.ppf(1 - (1 - level) / 2)
-    n3 = math.ceil((z / margin) ** 2 * prevalence * (1 - prevalence))
-    return RileySampleSize(parameters, prevalence, r2, max_r2, (n_for(shrinkage), n_for(s2), n3), s2)
-
-
-class RidgeLogistic:
-    """Logistic regression with a ridge penalty on standardized predictors, for a 0-1 outcome
-    that may be fractional (the share of imputations with success).
-
-    Minimizes ``-sum[y log p + (1 - y) log(1 - p)] + ||beta||^2 / (2 C)`` (intercept not
-    penalized), scikit-learn's ``LogisticRegression(C=C)`` objective after ``StandardScaler``,
-    by Newton's method. Written out because the validation and bootstrap refit it hundreds
-    of times, where scikit-learn's per-call checks cost more than the fit; the test suite
-    checks it against scikit-learn.
-    """
-
-    def __init__(self, c: float) -> None:
-        self.c = c
-
-    def fit(self, x: np.ndarray, y: np.ndarray) -> RidgeLogistic:
-        self.mean_ = x.mean(axis=0)
-        scale = x.std(axis=0)
-        self.scale_ = np.where(scale > 0, scale, 1.0)
-        z = np.column_stack([np.ones(len(x)), (x - self.mean_) / self.scale_])
-        penalty = np.r_[0.0, np.full(z.shape[1] - 1, 1 / self.c)]
-        beta = np.zeros(z.shape[1])
-        beta[0] = special.logit(np.clip(y.mean(), 1e-6, 1 - 1e-6))
-        for _ in range(100):
-            p = special.expit(z @ beta)
-            grad = z.T @ (y - p) - penalty * beta
-            hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty)
-            step = np.linalg.solve(hess + 1e-10 * np.eye(len(beta)), grad)
-            beta += step
-            if np.abs(step).max() < 1e-9:
-                break
-        self.intercept_, self.coef_ = float(beta[0]), beta[1:]
-        return self
-
-    def decision_function(self, x: np.ndarray) -> np.ndarray:
-        return self.intercept_ + ((x - self.mean_) / self.scale_) @ self.coef_
-
-    def predict_proba(self, x: np.ndarray) -> np.ndarray:
-        p = special.expit(self.decision_function(x))
-        return np.column_stack([1 - p, p])
-
-
-def _fit(x: np.ndarray, y: np.ndarray, c: float) -> RidgeLogistic:
-    return RidgeLogistic(c).fit(x, y)
-
-
-def _log_loss(y: np.ndarray, p: np.ndarray) -> float:
-    p = np.clip(p, 1e-12, 1 - 1e-12)
-    return float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).sum())
-
-
-def choose_penalty(x: np.ndarray, y: np.ndarray, folds: int, seed: int) -> float:
-    """The inverse penalty with the best cross-validated log-likelihood."""
-    splits = list(KFold(folds, shuffle=True, random_state=seed).split(x))
-    loss = [sum(_log_loss(y[te], _fit(x[tr], y[tr], c).predict_proba(x[te])[:, 1]) for tr, te in splits)
-            for c in PENALTIES]
-    return float(PENALTIES[int(np.argmin(loss))])
-
-
-def calibration_slope(y: np.ndarray, p: np.ndarray) -> float:
-    """Slope of the logistic recalibration of outcome ``y`` (0-1, may be fractional) on logit(p)."""
-    lp = special.logit(np.clip(p, 1e-9, 1 - 1e-9))
-    fit = sm.GLM(y, sm.add_constant(lp), family=sm.families.Binomial()).fit()
-    return float(fit.params[1])
-
-
-def c_statistic(y: np.ndarray, p: np.ndarray) -> float:
-    """Area under the ROC curve for a (possibly fractional) outcome, as stacked imputations:
-    each patient counts as a success with weight y and as a failure with weight 1 - y."""
-    n = len(y)
-    return float(roc_auc_score(np.r_[np.ones(n), np.zeros(n)], np.r_[p, p], sample_weight=np.r_[y, 1 - y]))
 
 
 def fold_of(patient_id: str, folds: int) -> int:
@@ -250,7 +115,7 @@ class _Model:
                 rows = rng.integers(0, n, n)
                 y = self.outcomes[b % m, rows]
                 if 0 < y.sum() < n:
-                    self.boot.append(_fit(self.x[rows], y, self.penalty))
+                    self.boot.append(fit_ridge(self.x[rows], y, self.penalty))
         return self.boot
 
 
@@ -292,7 +157,7 @@ def _fit_treatment(patients: pd.DataFrame, outcomes: np.ndarray, s: dict[str, An
         return None, riley, "no_variation"
     x = encoder.transform(patients).to_numpy(dtype=float)
     penalty = choose_penalty(x, ybar, int(s["cv_folds"]), seed)
-    return _Model(label, encoder, penalty, _fit(x, ybar, penalty), x, outcomes), riley, ""
+    return _Model(label, encoder, penalty, fit_ridge(x, ybar, penalty), x, outcomes), riley, ""
 
 
 def _validate(model: _Model, s: dict[str, Any], seed: int) -> tuple[float, float, float, np.ndarray]:
@@ -305,7 +170,7 @@ def _validate(model: _Model, s: dict[str, Any], seed: int) -> tuple[float, float
         pred = np.empty(len(ybar))
         for tr, te in KFold(int(s["cv_folds"]), shuffle=True, random_state=seed + r).split(x):
             penalty = choose_penalty(x[tr], ybar[tr], 3, seed + r)
-            pred[te] = _fit(x[tr], ybar[tr], penalty).predict_proba(x[te])[:, 1]
+            pred[te] = fit_ridge(x[tr], ybar[tr], penalty).predict_proba(x[te])[:, 1]
         c_stats.append(c_statistic(ybar, pred))
         slopes.append(calibration_slope(ybar, pred))
         briers.append(float(((y_all - pred) ** 2).mean()))

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
 from . import propensity as ps_mod
 from .cohort import Cohort
@@ -43,6 +43,7 @@ from .definitions import Definitions, load_definitions
 from .endpoints import binary_endpoints
 from .frames import check_frames
 from .imputation import MAX_ITER, Design, Imputations, design, impute_design, impute_scores
+from .penalized import RidgeLogistic
 from .results import jsonable
 
 MEASURES = ("success", "odi_change")
@@ -84,39 +85,14 @@ class ComparisonResult:
                          "balance": self.balance, "overlap": self.overlap})
 
 
-def _standardize(x: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """x scaled by the mean and standard deviation of ``rows`` (scikit-learn's StandardScaler)."""
-    mean, sd = x[rows].mean(axis=0), x[rows].std(axis=0)
-    return np.column_stack([np.ones(len(x)), (x - mean) / np.where(sd > 0, sd, 1.0)])
-
-
-def ridge_logistic(z: np.ndarray, y: np.ndarray, c: float = 1.0, iterations: int = 50) -> np.ndarray:
-    """Coefficients minimizing C * log-loss + ||beta||^2 / 2 (intercept, column 0, unpenalized).
-
-    The objective of scikit-learn's ``LogisticRegression(C=c)``, solved by Newton's method
-    (the fitted values agree with scikit-learn's to about 1e-6; see the tests).
-    """
-    penalty = np.full(z.shape[1], 1.0 / c)
-    penalty[0] = 0.0
-    beta = np.zeros(z.shape[1])
-    for _ in range(iterations):
-        p = special.expit(z @ beta)
-        grad = z.T @ (p - y) + penalty * beta
-        hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty) + 1e-10 * np.eye(len(beta))
-        step = np.linalg.solve(hess, grad)
-        beta -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return beta
-
-
 def _predict(x: np.ndarray, rows: np.ndarray, target: np.ndarray, binary: bool) -> np.ndarray:
-    """Outcome model fitted on ``rows``, predicted for everyone."""
-    z = _standardize(x, rows)
+    """Outcome model fitted on ``rows``, predicted for everyone: ridge logistic (C = 1 on
+    standardized covariates) for success, least squares for ODI change."""
     if binary:
-        return special.expit(z @ ridge_logistic(z[rows], target))
-    beta, *_ = np.linalg.lstsq(z[rows], target, rcond=None)
-    return z @ beta
+        return RidgeLogistic(1.0).fit(x[rows], target).predict_proba(x)[:, 1]
+    design = np.column_stack([np.ones(len(x)), x])
+    beta, *_ = np.linalg.lstsq(design[rows], target, rcond=None)
+    return design @ beta
 
 
 def aipw_means(x: np.ndarray, codes: np.ndarray, y: dict[str, np.ndarray], n_groups: int, *,

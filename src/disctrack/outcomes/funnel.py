@@ -52,10 +52,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
-from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from . import aggregate as agg
 from .cohort import Cohort
@@ -65,6 +62,7 @@ from .endpoints import binary_endpoints
 from .frames import CASE_MIX, TREATMENTS, check_frames
 from .imputation import Imputations, impute_scores
 from .intervals import wilson
+from .penalized import RidgeLogistic
 from .results import jsonable
 from .rubin import pool_proportions, rubin_pool
 
@@ -389,8 +387,7 @@ class _Fit:
             return np.repeat(imputed.mean(axis=1, keepdims=True), imputed.shape[1], axis=1), ""
         probs, c_stats = [], []
         for y in imputed:
-            model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
-            p = model.fit(x.to_numpy(), y.astype(int)).predict_proba(x.to_numpy())[:, 1]
+            p = RidgeLogistic(1.0).fit(x.to_numpy(), y.astype(float)).predict_proba(x.to_numpy())[:, 1]
             probs.append(p)
             c_stats.append(roc_auc_score(y.astype(int), p))
         self.model["c_statistic_apparent"] = float(np.mean(c_stats))
