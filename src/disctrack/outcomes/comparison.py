@@ -14,8 +14,9 @@ Population: patients due at the primary time point (deaths and withdrawals by th
 excluded), in the compared groups. Outcomes: composite success, and the change in ODI
 with a subsequent surgery counted as no change (a composite strategy: scores after a
 surgery are often never collected, and a surgery is not an improvement). Missing
-outcomes: multiple imputation (the chains of :mod:`.imputation`); the point estimate is
-the mean over the report's imputations (Rubin's Q-bar).
+outcomes: multiple imputation (the chains of :mod:`.imputation`, run on the compared
+patients exactly as in every bootstrap replicate below); the point estimate is the mean
+over the m imputations (Rubin's Q-bar).
 
 The interval is valid with imputation because the bootstrap comes first: each replicate
 resamples patients within treatment groups and imputes the replicate afresh, twice
@@ -42,12 +43,16 @@ from .covariates import CovariateEncoder
 from .definitions import Definitions, load_definitions
 from .endpoints import binary_endpoints
 from .frames import check_frames
-from .imputation import MAX_ITER, Design, Imputations, design, impute_design, impute_scores
+from .imputation import MAX_ITER, Design, Imputations, design, impute_design
 from .penalized import RidgeLogistic
 from .results import jsonable
+from .timepoints import completeness
 
 MEASURES = ("success", "odi_change")
 MIN_GROUP = 20
+TOO_FEW_GROUPS = ("an adjusted comparison needs two or more treatment groups with at least 20 patients "
+                  "due at the primary time point")
+GROUP_TOO_SMALL = "fewer than 20 patients due at the primary time point"
 
 
 @dataclass
@@ -95,20 +100,15 @@ def _predict(x: np.ndarray, rows: np.ndarray, target: np.ndarray, binary: bool) 
     return design @ beta
 
 
-def aipw_means(x: np.ndarray, codes: np.ndarray, y: dict[str, np.ndarray], n_groups: int, *,
-               stabilize: bool, trim_quantile: float | None, weights: np.ndarray | None = None,
-               ) -> dict[str, np.ndarray]:
-    """AIPW estimate of E[Y(a)] for every group a and every outcome in ``y``.
-
-    ``weights`` are the ATE weights when already fitted for these patients.
-    """
-    labels = np.arange(n_groups)
-    w = weights if weights is not None else propensity_weights(x, codes, n_groups, stabilize, trim_quantile)
+def aipw_means(x: np.ndarray, codes: np.ndarray, y: dict[str, np.ndarray], n_groups: int,
+               weights: np.ndarray) -> dict[str, np.ndarray]:
+    """AIPW estimate of E[Y(a)] for every group a and every outcome in ``y``, given the ATE
+    ``weights`` of these patients."""
     out = {}
     for name, values in y.items():
         binary = name == "success"
         means = np.empty(n_groups)
-        for a in labels:
+        for a in range(n_groups):
             rows = codes == a
             target = values[rows]
             if binary and target.min() == target.max():
@@ -116,15 +116,9 @@ def aipw_means(x: np.ndarray, codes: np.ndarray, y: dict[str, np.ndarray], n_gro
             else:
                 mu = _predict(x, rows, target, binary)
             resid = target - mu[rows]
-            means[a] = mu.mean() + np.sum(w[rows] * resid) / np.sum(w[rows])
+            means[a] = mu.mean() + np.sum(weights[rows] * resid) / np.sum(weights[rows])
         out[name] = means
     return out
-
-
-def propensity_weights(x: np.ndarray, codes: np.ndarray, n_groups: int, stabilize: bool,
-                       trim_quantile: float | None) -> np.ndarray:
-    ps = ps_mod.fit_propensity(x, codes, list(range(n_groups)))
-    return ps_mod.ate_weights(ps, codes, stabilize=stabilize, trim_quantile=trim_quantile)
 
 
 def _outcomes(score: np.ndarray, base: np.ndarray, surgery: np.ndarray, defs: Definitions) -> dict[str, np.ndarray]:
@@ -202,36 +196,33 @@ class TreatmentComparison:
         if tp not in cohort.labels:
             raise ValueError(f"primary time point {tp} not in the follow-ups")
         name = defs.endpoint_instrument
-        if imputations is None:
-            imputations = impute_scores(cohort, [name], self.n_imputations, self.seed)
         column = "treatment_class" if self.by == "class" else "treatment"
         label = cohort.patients[column].to_numpy()
         due = cohort.due(tp) & np.isin(label, self.wanted)
         sizes = pd.Series(label[due]).value_counts()
         groups = [g for g in self.wanted if sizes.get(g, 0) >= MIN_GROUP]
         if len(groups) < 2:
-            found = ", ".join(f"{g} {n}" for g, n in sizes.items()) or "none"
-            raise ValueError(f"an adjusted comparison needs two or more treatment groups with at least "
-                             f"{MIN_GROUP} patients due at {tp}; due: {found}")
+            raise ValueError(TOO_FEW_GROUPS)
         keep = due & np.isin(label, groups)
         codes = pd.Categorical(label[keep], categories=groups).codes.astype(int)
         encoded = CovariateEncoder().fit_transform(cohort.patients[keep])
         x = encoded.to_numpy(dtype=float)
         surgery = cohort.event_by("surgery", tp)[keep]
-        score, base = imputations.at(name, tp)[:, keep], imputations.at(name, "baseline")[:, keep]
-        outcomes = [_outcomes(score[k], base[k], surgery, defs) for k in range(imputations.m)]
-        kw: dict[str, Any] = {"stabilize": self.stabilize, "trim_quantile": self.trim_quantile}
-        w = propensity_weights(x, codes, len(groups), self.stabilize, self.trim_quantile)
-        point = [aipw_means(x, codes, y, len(groups), weights=w, **kw) for y in outcomes]
+        # The point estimate imputes the compared patients exactly as every bootstrap
+        # replicate does (von Hippel's variance describes that procedure).
         full = design(cohort, name)
         sub = Design(full.predictors[keep], full.scores[keep], full.classes[keep], full.bounds)
         tp_column = 1 + cohort.labels.index(tp)
-        boot = self._bootstrap(x, codes, sub, tp_column, surgery, len(groups), kw)
-        effects = self._effects(groups, point, boot, outcomes, codes, imputations.m)
+        m = imputations.m if imputations is not None else self.n_imputations
+        filled = impute_design(sub, m, seed=self.seed, max_iter=self.max_iter)
+        outcomes = [_outcomes(f[:, tp_column], f[:, 0], surgery, defs) for f in filled]
         ps = ps_mod.fit_propensity(x, codes, list(range(len(groups))))
-        w = ps_mod.ate_weights(ps, codes, **kw)
+        w = ps_mod.ate_weights(ps, codes, stabilize=self.stabilize, trim_quantile=self.trim_quantile)
+        point = [aipw_means(x, codes, y, len(groups), w) for y in outcomes]
+        boot = self._bootstrap(x, codes, sub, tp_column, surgery, len(groups))
+        effects = self._effects(groups, point, boot, outcomes, codes, m)
         table = self._groups(cohort, label, due, keep, groups, point, tp)
-        settings = {"n_bootstrap": self.n_bootstrap, "n_imputations": imputations.m, "seed": self.seed,
+        settings = {"n_bootstrap": self.n_bootstrap, "n_imputations": m, "seed": self.seed,
                     "imputations_per_bootstrap": self.per_replicate,
                     "interval": "bootstrap then impute (Boot MI), von Hippel variance, t interval",
                     "stabilize": self.stabilize, "trim_quantile": self.trim_quantile,
@@ -242,7 +233,7 @@ class TreatmentComparison:
                                 ps_mod.smd_table(encoded, codes, groups, w),
                                 ps_mod.overlap_table(ps, codes, groups, w), settings)
 
-    def _bootstrap(self, x, codes, sub: Design, column: int, surgery, g, kw) -> list[list[dict[str, np.ndarray]]]:
+    def _bootstrap(self, x, codes, sub: Design, column: int, surgery, g) -> list[list[dict[str, np.ndarray]]]:
         """B replicates, each resampled within groups and imputed ``per_replicate`` times."""
         rng = np.random.default_rng(self.seed)
         reps = []
@@ -250,9 +241,10 @@ class TreatmentComparison:
             idx = np.concatenate([rng.choice(np.flatnonzero(codes == a), (codes == a).sum()) for a in range(g)])
             resampled = Design(sub.predictors[idx], sub.scores[idx], sub.classes[idx], sub.bounds)
             filled = impute_design(resampled, self.per_replicate, seed=self.seed * 100_003 + b, max_iter=self.max_iter)
-            w = propensity_weights(x[idx], codes[idx], g, kw["stabilize"], kw["trim_quantile"])
+            ps = ps_mod.fit_propensity(x[idx], codes[idx], list(range(g)))
+            w = ps_mod.ate_weights(ps, codes[idx], stabilize=self.stabilize, trim_quantile=self.trim_quantile)
             reps.append([aipw_means(x[idx], codes[idx], _outcomes(f[:, column], f[:, 0], surgery[idx], self.definitions),
-                                    g, weights=w, **kw) for f in filled])
+                                    g, w) for f in filled])
         return reps
 
     def _effects(self, groups, point, boot, outcomes, codes, m) -> pd.DataFrame:
@@ -275,14 +267,14 @@ class TreatmentComparison:
         return pd.DataFrame(rows)
 
     def _groups(self, cohort, label, due, keep, groups, point, tp) -> pd.DataFrame:
-        answered = cohort.observed(tp, self.definitions.endpoint_instrument)
+        status = cohort.status[tp].to_numpy()
         rows = []
         for g in self.wanted:
             in_g = due & (label == g)
-            n = int(in_g.sum())
-            row = {"group": g, "n": n, "n_answered": int((answered & in_g).sum()),
-                   "completeness": (answered & in_g).sum() / n if n else np.nan,
-                   "withheld_reason": "" if g in groups else f"fewer than {MIN_GROUP} patients due"}
+            n, answered, stopped = int(in_g.sum()), int((in_g & (status == "answered")).sum()), int((in_g & (status == "stopped")).sum())
+            row = {"group": g, "n": n, "n_answered": answered,
+                   "completeness": float(completeness(answered, n - stopped)),
+                   "withheld_reason": "" if g in groups else GROUP_TOO_SMALL}
             for measure in MEASURES:
                 row[f"adjusted_{measure}"] = (np.mean([p[measure][groups.index(g)] for p in point])
                                               if g in groups else np.nan)
