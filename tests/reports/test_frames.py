@@ -206,12 +206,15 @@ def test_a_date_staff_recorded_keeps_the_patient_at_risk_until_then(quiet, perso
     assert months == pytest.approx(167 / 30.4375), "censored 167 days after treatment, not at day 0"
 
 
-def test_a_recorded_loss_dates_the_loss_and_the_last_news(quiet, personas):
+def test_a_recorded_loss_dates_the_loss_but_is_no_news_of_the_patient(quiet, personas):
+    """Staff record a loss months after the last contact; they did not learn then whether
+    the patient had surgery, so counting that date would keep lost patients at risk with no
+    surgery possible, and surgery-free survival would come out too high."""
     do_record_event(personas.coordinator, quiet.episodes.get(), kind="lost_to_follow_up",
                     occurred_on=date(2026, 9, 1))
     row = row_of(frames_for(personas).patients, quiet)
     assert row["lost_date"] == pd.Timestamp("2026-09-01")
-    assert row["status_known_date"] == pd.Timestamp("2026-09-01")
+    assert row["status_known_date"] == pd.Timestamp("2026-05-01"), "still the index treatment"
 
 
 def test_the_status_is_never_known_after_the_report_date(quiet, personas):

@@ -89,7 +89,8 @@ PATIENT_COLUMNS: tuple[Column, ...] = (
     Column("lost_date", "date", nullable=True),
     # The last date the registry knew whether the patient had had a subsequent surgery: an
     # answered questionnaire, a call that reached the patient, a clinic visit or treatment,
-    # a recorded death, withdrawal or loss, or a "status known up to" date staff recorded.
+    # a recorded death or withdrawal, or a "status known up to" date staff recorded (not a
+    # recorded loss: that says only that news stopped, months after the last contact).
     # Surgery-free survival is censored here.
     Column("status_known_date", "date"),
 )

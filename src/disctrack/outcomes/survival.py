@@ -1,10 +1,11 @@
 """Time to subsequent surgery: Kaplan-Meier, log-rank test, cumulative incidence.
 
-Time zero is the index treatment. A surgery is the event, counted at its date; otherwise
+Time zero is the index treatment. A surgery within follow-up is the event, counted at its
+date; otherwise
 follow-up is censored at the earliest of the death date, the withdrawal date and the date
 up to which the registry knew the patient's surgery status (``status_known_date``: an
 answered questionnaire, a call that reached the patient, a clinic visit or treatment, a
-recorded death, withdrawal or loss, or a date staff recorded). Censoring at the last
+recorded death or withdrawal, or a date staff recorded; not a recorded loss). Censoring at the last
 answered questionnaire instead would take event-free non-responders out of the risk set
 too early while their later surgeries still count, and bias surgery-free survival low.
 
@@ -39,7 +40,9 @@ def surgery_times(patients: pd.DataFrame) -> pd.DataFrame:
     surgery = months_between(start, patients["surgery_date"])
     death = months_between(start, patients["death_date"])
     end = months_between(start, patients[["death_date", "withdrawal_date", "status_known_date"]].min(axis=1))
-    event = np.where(~np.isnan(surgery), 1, np.where(~np.isnan(death) & (death <= end), 2, 0))
+    # A surgery is an event only within the follow-up: one learnt of after a withdrawal
+    # would count an event where a surgery-free patient would already be censored.
+    event = np.where(surgery <= end, 1, np.where(~np.isnan(death) & (death <= end), 2, 0))
     months = np.where(event == 1, surgery, end)
     return pd.DataFrame({"months": np.fmax(months, 0.0), "event": event}, index=patients.index)
 

@@ -6,8 +6,10 @@ date is the latest of, for each index treatment:
 
 - the index treatment and every later treatment of its episode;
 - the questionnaires of the treatment's time points the patient answered;
-- a death, withdrawal or loss to follow-up of the patient recorded on or after the index
-  treatment (the first of each kind);
+- a death or withdrawal of the patient recorded on or after the index treatment (the
+  first of each). A recorded loss to follow-up is not news of the patient: staff record it
+  months after the last contact, without learning whether the patient had surgery, and
+  counting it would keep lost patients at risk with no surgery possible;
 - the date staff or an import recorded as "surgery status known up to"
   (``Episode.surgery_status_known_on``, set by ``do_record_surgery_status_known``);
 - what the apps above the registry know (a telephone call that reached the patient):
@@ -31,7 +33,7 @@ from django.utils.translation import gettext as _
 from disctrack.registry.choices import EventKind
 from disctrack.registry.models import Event, TimePoint, TimePointStatus, Treatment
 
-KNOWN_EVENTS = (EventKind.DEATH, EventKind.WITHDRAWAL, EventKind.LOST_TO_FOLLOW_UP)
+KNOWN_EVENTS = (EventKind.DEATH, EventKind.WITHDRAWAL)
 
 
 @dataclass(frozen=True)
