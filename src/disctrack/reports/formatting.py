@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _noop
 
+from disctrack.reports.outcome_messages import translate_reason
+
 WITHHELD = _noop("withheld")  # a count kept back by small-cell suppression
 NOT_ESTIMABLE = "\u2013"  # an estimate the data do not allow (no one due, too few events)
 
@@ -111,7 +113,7 @@ def reason_for(row: dict | None) -> str:
     """Why a figure is not given, in plain words: the row's own reason, or "not estimable"."""
     for key in REASON_KEYS:
         if row and row.get(key):
-            return gettext(str(row[key]))
+            return translate_reason(str(row[key]))
     return gettext("not estimable")
 
 
@@ -131,7 +133,7 @@ def estimate_text(row: dict | None, *, value: str = "estimate", low: str | None 
     lo, hi = (None if row.get(k) is None else row[k] * scale for k in (low, high))
     span = interval(lo, hi, places) if as_percent else number_interval(lo, hi, places)
     if not span and row.get("reason"):
-        span = gettext(str(row["reason"]))
+        span = translate_reason(str(row["reason"]))
     return f"{main} ({span})" if span else main
 
 
