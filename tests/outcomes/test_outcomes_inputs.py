@@ -90,7 +90,7 @@ def test_one_treatment_group_is_refused_by_name_for_comparison_and_candidacy(fra
     patients, followups, _ = frames
     only = patients[patients["treatment"] == "fusion"]
     followups = followups[followups["patient_id"].isin(only["patient_id"])]
-    with pytest.raises(ValueError, match=r"two or more treatment groups with at least \d+ patients due at m12; "
+    with pytest.raises(ValueError, match=r"two or more treatment groups with at least \d+ patients due at the primary time point; "
                                          r"due: fusion \d+"):
         TreatmentComparison(n_imputations=2, n_bootstrap=0).fit(only, followups)
     with pytest.raises(ValueError, match="candidacy models need patients given at least two different treatments"):

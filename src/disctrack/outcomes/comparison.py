@@ -202,7 +202,8 @@ class TreatmentComparison:
         sizes = pd.Series(label[due]).value_counts()
         groups = [g for g in self.wanted if sizes.get(g, 0) >= MIN_GROUP]
         if len(groups) < 2:
-            raise ValueError(TOO_FEW_GROUPS)
+            found = ", ".join(f"{g} {n}" for g, n in sizes.items()) or "none"
+            raise ValueError(f"{TOO_FEW_GROUPS}; due: {found}")
         keep = due & np.isin(label, groups)
         codes = pd.Categorical(label[keep], categories=groups).codes.astype(int)
         encoded = CovariateEncoder().fit_transform(cohort.patients[keep])
