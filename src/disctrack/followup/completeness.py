@@ -36,6 +36,7 @@ from django.db.models import Count, Min, OuterRef, Q, Subquery
 
 from disctrack.core.timing import local_today
 from disctrack.followup.models import MessageStatus
+from disctrack.outcomes.timepoints import completeness
 from disctrack.registry.choices import EventKind
 from disctrack.registry.models import Channel, Event, Site, TimePoint, TimePointStatus
 
@@ -71,11 +72,10 @@ def timepoint_states(status, opens_on, closes_on, ended_on, on) -> np.ndarray:
 
 
 def response_rate(answered, missed):
-    """answered / (answered + missed); NaN where nothing is settled yet."""
+    """answered / (answered + missed); NaN where nothing is settled yet (the registry's one
+    completeness rule, :func:`disctrack.outcomes.timepoints.completeness`)."""
     answered = np.asarray(answered, dtype=float)
-    settled = answered + np.asarray(missed, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(settled > 0, answered / settled, np.nan)
+    return completeness(answered, answered + np.asarray(missed, dtype=float))
 
 
 def _ending_event() -> Subquery:

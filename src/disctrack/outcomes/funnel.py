@@ -12,7 +12,8 @@ Method.
   logit scale (:func:`.rubin.pool_proportions`).
 * ``oe_ratio`` (indirect standardization): in each imputation a ridge-penalized logistic
   model of success on the case-mix (:class:`.covariates.CovariateEncoder`) and the
-  treatment is fitted to every due patient of the registry, without the unit. The unit's
+  treatment is fitted to every due patient of the registry (the unit itself is not a
+  predictor, so the model describes the registry as a whole). The unit's
   expected successes E are the sum of its patients' predicted probabilities, its observed
   successes O the imputed count. O/E is pooled by Rubin's rules on the log scale, with the
   within-imputation variance of log O taken as (1 - O/n) / O (binomial, delta method);
@@ -65,6 +66,7 @@ from .intervals import wilson
 from .penalized import RidgeLogistic
 from .results import jsonable
 from .rubin import pool_proportions, rubin_pool
+from .timepoints import completeness
 
 ArrayOrFloat = np.ndarray | float
 MIN_EVENTS_PER_PARAMETER = 10
@@ -256,12 +258,14 @@ class _Fit:
         scores = self.cohort.scores[self.name]
         known = binary_endpoints(scores[self.tp].to_numpy(), scores["baseline"].to_numpy(),
                                  self.surgery, self.defs)["success"]
+        status = self.cohort.status[self.tp].to_numpy()
         flags = pd.DataFrame({
-            "n_treated": 1, "n_due": self.due, "n_answered": self.cohort.observed(self.tp, self.name),
+            "n_treated": 1, "n_due": self.due, "n_answered": self.due & (status == "answered"),
+            "n_stopped": self.due & (status == "stopped"),
             "n_known": self.due & ~np.isnan(known), "hits": np.where(self.due, np.nan_to_num(known), 0.0),
         }).astype(float)
         out = flags.groupby(self.codes_all).sum().reindex(range(self.k), fill_value=0.0)
-        return out.astype({c: int for c in ("n_treated", "n_due", "n_answered", "n_known")})
+        return out.astype({c: int for c in ("n_treated", "n_due", "n_answered", "n_stopped", "n_known")})
 
     def _imputed_success(self, funnel: Funnel, imputations: Imputations | None) -> np.ndarray | None:
         """Imputed success (m, due patients), or None with :attr:`reason`."""
@@ -306,7 +310,7 @@ class _Fit:
                               "n_due": c["n_due"].to_numpy(), "n_answered": c["n_answered"].to_numpy()})
         n_known = c["n_known"].to_numpy()
         with np.errstate(divide="ignore", invalid="ignore"):
-            units["completeness"] = np.where(self.n_due > 0, units["n_answered"] / self.n_due, np.nan)
+            units["completeness"] = completeness(units["n_answered"], self.n_due - c["n_stopped"].to_numpy())
             completers = np.where(n_known > 0, c["hits"].to_numpy() / n_known, np.nan)
         units["n"], units["n_known"] = units["n_due"], n_known
         units = units.join(self._raw()).join(self._adjusted())
