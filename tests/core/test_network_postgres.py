@@ -25,6 +25,7 @@ failure names what went wrong and quotes the logs that explain it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.cookiejar
 import json
 import os
@@ -166,10 +167,8 @@ class Processes:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
                 return None
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)  # children left behind (gunicorn's workers)
-        except ProcessLookupError:
-            pass
+        with contextlib.suppress(ProcessLookupError):  # children left behind (gunicorn's workers)
+            os.killpg(proc.pid, signal.SIGKILL)
         return proc.returncode
 
     def stop_all(self) -> None:
@@ -244,12 +243,9 @@ def wait_until_healthy(processes: Processes, name: str, base: str) -> None:
     while time.monotonic() < deadline:
         if (why := processes.exited(name)) is not None:
             pytest.fail(f"the web server {why}")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:
-                if answer.status == 200 and answer.read() == b"ok":
-                    return
-        except OSError:
-            pass
+        with contextlib.suppress(OSError), urllib.request.urlopen(f"{base}/healthz", timeout=5) as answer:
+            if answer.status == 200 and answer.read() == b"ok":
+                return
         time.sleep(0.3)
     pytest.fail(f"{name} did not answer /healthz within {BOOT_S} s\n{processes.tail(name)}")
 

@@ -380,8 +380,9 @@ class CandidacyModel:
         y = _outcomes(cohort, outcomes.imputations, defs)
         averages = _averages(outcomes.estimates, tp)
         encoder = CovariateEncoder().fit(pts)
-        propensity = ps_mod.propensity_model().fit(encoder.transform(pts).to_numpy(float), pts["treatment"].to_numpy())
-        e = pd.DataFrame(propensity.predict_proba(encoder.transform(pts).to_numpy(float)),
+        encoded = encoder.transform(pts).to_numpy(float)
+        propensity = ps_mod.propensity_model().fit(encoded, pts["treatment"].to_numpy())
+        e = pd.DataFrame(propensity.predict_proba(encoded),
                          columns=propensity.classes_, index=pts.index)
         due = cohort.due(tp)
         settings = {**s, "timepoint": tp, "seed": self.seed, "m": int(outcomes.imputations.m),

@@ -38,18 +38,15 @@ SCORES = tuple(key for keys in SCORE_KEYS.values() for key in keys)
 BASELINE_SCORES = ("odi", "nrs_back", "nrs_leg")
 CHANNELS = {Channel.WEB: "web", Channel.PAPER: "paper", Channel.PHONE: "phone", Channel.CLINIC: "staff"}
 STATUS_OF_STATE = {"open": "pending", "upcoming": "not_due"}
-TIMEPOINT_FIELDS = ("id", "treatment_id", "code", "months", "status", "channel",
-                    "opens_on", "closes_on", "answered_at")
+TIMEPOINT_FIELDS = ("id", "treatment_id", "code", "months", "status", "channel", "opens_on", "closes_on")
 
 
 def followup_frame(index: QuerySet[Treatment], base: pd.DataFrame, ends: pd.DataFrame,
-                   as_of: date) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series]:
-    """The followups frame of the index treatments in ``base``.
+                   as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The followups frame of the index treatments in ``base``, and their baseline scores
+    (``baseline_odi``, ...) keyed by treatment id.
 
     ``ends`` holds ``death_date`` and ``withdrawal_date`` by treatment id.
-
-    Also returns, keyed by treatment id, the baseline scores (``baseline_odi``, ...) and
-    the date of the latest answered time point (a contact with the patient).
     """
     rows = TimePoint.objects.filter(treatment__in=index).values_list(*TIMEPOINT_FIELDS)
     tps = pd.DataFrame.from_records(list(rows), columns=TIMEPOINT_FIELDS)
@@ -58,16 +55,14 @@ def followup_frame(index: QuerySet[Treatment], base: pd.DataFrame, ends: pd.Data
     tps["status"] = _status(tps, ended, as_of)
     answered = tps["status"] == "answered"
     tps["channel"] = tps["channel"].map(CHANNELS).where(answered, None)
-    tps["answered_on"] = pd.to_datetime(tps["answered_at"], utc=True).dt.tz_localize(None).dt.normalize()
     tps = tps.merge(_current_scores(index), left_on="id", right_index=True, how="left")
     for name in SCORES:
         tps[name] = tps[name].astype(float).where(answered)
     tps = tps.rename(columns={"code": "timepoint"}).assign(months=tps["months"].astype(float))
     baseline = tps.loc[tps["timepoint"] == "baseline", ["treatment_id", *BASELINE_SCORES]]
     baseline = baseline.rename(columns={name: f"baseline_{name}" for name in BASELINE_SCORES})
-    answered_on = tps[answered].groupby("treatment_id")["answered_on"].max()
     followups = tps[[c.name for c in FOLLOWUP_COLUMNS]].reset_index(drop=True)
-    return followups, baseline, answered_on
+    return followups, baseline
 
 
 def _status(tps: pd.DataFrame, ended: np.ndarray, as_of: date) -> pd.Series:

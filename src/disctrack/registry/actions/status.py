@@ -41,6 +41,8 @@ def do_record_surgery_status_known(actor: Actor, episode: Episode, *, known_on: 
         ) % {"treatment": index.get_kind_display(), "date": index.performed_on.isoformat()}})
     reason = (reason or "").strip()
     previous = episode.surgery_status_known_on
+    if previous == known_on:
+        return episode  # nothing changes, nothing to audit
     if previous is not None and previous != known_on and not reason:
         raise ValidationError({"reason": _(
             "Say why the date recorded before (%(date)s) is being changed"
@@ -48,7 +50,7 @@ def do_record_surgery_status_known(actor: Actor, episode: Episode, *, known_on: 
     before = snapshot(episode)
     episode.surgery_status_known_on = known_on
     episode.save(update_fields=[FIELD])
-    audit_change(actor, episode, before, episode.patient, reason or _("surgery status known"))
+    audit_change(actor, episode, before, episode.patient, reason or "surgery status known")
     return episode
 
 
