@@ -132,3 +132,28 @@ def test_kaplan_meier_matches_lifelines_on_hand_made_durations(known_later):
     expected = reference.survival_function_.iloc[:, 0]
     np.testing.assert_allclose(curve.to_numpy(), expected.to_numpy(), atol=1e-12)
     np.testing.assert_allclose(curve.index.to_numpy(), expected.index.to_numpy(), atol=1e-12)
+
+
+def test_a_group_without_surgery_gets_an_exact_interval_not_certainty():
+    """With no event the log(-log) interval collapses to [1, 1] and covered the truth only
+    0.65 of the time in the simulation study. Reference: statsmodels' Clopper-Pearson
+    interval for 0 events among the 30 patients followed to 12 months."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    n = 40
+    start = pd.Timestamp("2024-01-01")
+    months = np.r_[np.full(30, 18.0), np.full(10, 6.0)]
+    end = start + pd.to_timedelta(months * 30.4375, unit="D").round("D")
+    patients = pd.DataFrame({
+        **{c: np.nan for c in ("age", "bmi", "symptom_months", "baseline_odi", "baseline_nrs_back",
+                               "baseline_nrs_leg", "pfirrmann_max", "modic", "n_levels")},
+        **{c: None for c in ("sex", "smoker", "prior_surgery", "working", "opioid_use")},
+        "patient_id": [f"P{i}" for i in range(n)], "site": "S1", "physician": "D1", "treatment": "prp",
+        "treatment_class": "biologic", "treatment_date": start, "surgery_date": pd.NaT, "death_date": pd.NaT,
+        "withdrawal_date": pd.NaT, "lost_date": pd.NaT, "status_known_date": end,
+    })
+    row = SurgerySurvival().fit(patients).table.set_index("horizon_months").loc[12.0]
+    surgery_low, surgery_high = proportion_confint(0, 30, alpha=0.05, method="beta")
+    assert row["km_surgery_free"] == 1.0 and row["km_ci_high"] == 1.0
+    assert row["km_ci_low"] == pytest.approx(1 - surgery_high, abs=1e-9) and row["km_ci_low"] < 1
+    assert row["cif_surgery"] == 0.0 and row["cif_ci_high"] == pytest.approx(surgery_high, abs=1e-9)

@@ -69,6 +69,18 @@ class SurgerySurvivalResult:
                          "time_unit": "months", "table": self.table, "logrank": self.logrank})
 
 
+def _no_surgery_yet(n_at_risk: int, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Surgery-free survival 1 when nobody had surgery by the horizon, with an interval.
+
+    The log(-log) interval collapses to [1, 1] without events, claiming certainty. Instead
+    the lower bound is the exact (Clopper-Pearson) bound for no event among the patients
+    followed to the horizon, (alpha/2)^(1/n): conservative, since patients censored earlier
+    are left out. The cumulative incidence is 0 with the mirrored upper bound.
+    """
+    low = (alpha / 2) ** (1 / n_at_risk) if n_at_risk > 0 else 0.0
+    return np.array([1.0, low, 1.0]), np.array([0.0, 0.0, 1 - low])
+
+
 def _at(frame: pd.DataFrame, t: float) -> np.ndarray:
     """Step-function value of every column at time t."""
     idx = frame.index.searchsorted(t, side="right") - 1
@@ -111,16 +123,18 @@ class SurgerySurvival:
             curves[group] = km.survival_function_.join(ci)
             for h in horizons:
                 beyond = h > t["months"].max()
+                n_events = int(((t["event"] == 1) & (t["months"] <= h)).sum())
+                n_at_risk = int((t["months"] >= h).sum())
+                km_row = np.r_[float(km.predict(h)), _at(ci, h)[:2]]
                 cif = _at(ajf, h) if ajf is not None else np.full(3, np.nan)
-                rows.append({"group": group, "horizon_months": h, "n": len(t),
-                             "n_events": int(((t["event"] == 1) & (t["months"] <= h)).sum()),
-                             "n_at_risk": int((t["months"] >= h).sum()),
-                             "km_surgery_free": np.nan if beyond else float(km.predict(h)),
-                             "km_ci_low": np.nan if beyond else _at(ci, h)[0],
-                             "km_ci_high": np.nan if beyond else _at(ci, h)[1],
-                             "cif_surgery": np.nan if beyond else cif[0],
-                             "cif_ci_low": np.nan if beyond else cif[1],
-                             "cif_ci_high": np.nan if beyond else cif[2],
+                if n_events == 0:
+                    km_row, cif = _no_surgery_yet(n_at_risk, alpha)
+                rows.append({"group": group, "horizon_months": h, "n": len(t), "n_events": n_events,
+                             "n_at_risk": n_at_risk,
+                             **{k: np.nan if beyond else v for k, v in zip(
+                                 ("km_surgery_free", "km_ci_low", "km_ci_high"), km_row, strict=True)},
+                             **{k: np.nan if beyond else v for k, v in zip(
+                                 ("cif_surgery", "cif_ci_low", "cif_ci_high"), cif, strict=True)},
                              "note": "beyond longest follow-up" if beyond else ""})
         test = multivariate_logrank_test(times["months"], groups, times["event"] == 1)
         logrank = {"statistic": test.test_statistic, "df": test.degrees_of_freedom, "p_value": test.p_value,
