@@ -102,6 +102,15 @@ class _Model:
     x: np.ndarray = field(repr=False)
     outcomes: np.ndarray = field(repr=False)
     boot: list[Any] | None = field(default=None, repr=False)
+    propensity: np.ndarray | None = field(default=None, repr=False)
+    """Each training patient's probability of receiving the treatment (for "similar")."""
+
+    def similar(self, e_new: float, lp_new: float, settings: Mapping[str, Any]) -> int:
+        """Training patients within the calipers of a new patient's propensity and prognosis."""
+        lp = self.pipeline.decision_function(self.x)
+        e = self.propensity if self.propensity is not None else np.zeros(len(lp))
+        return int(((np.abs(e - e_new) <= settings["propensity_caliper"])
+                    & (np.abs(lp - lp_new) <= settings["prognosis_caliper"] * lp.std())).sum())
 
     def design(self, frame: pd.DataFrame) -> np.ndarray:
         return self.encoder.transform(frame).to_numpy(dtype=float)
@@ -279,10 +288,8 @@ class CandidacyResult:
         outside = [f"{c} {frame[c].iloc[0]:.3g} outside {lo:.3g}-{hi:.3g}" for c, (lo, hi) in ref["support"].items()
                    if pd.notna(frame[c].iloc[0]) and not lo <= float(frame[c].iloc[0]) <= hi]
         x = model.design(frame)
-        lp = float(model.pipeline.decision_function(x)[0])
-        similar = ((np.abs(ref["propensity"] - e_new) <= self.settings["propensity_caliper"])
-                   & (np.abs(ref["lp"] - lp) <= self.settings["prognosis_caliper"] * ref["lp"].std()))
-        out["n_similar"] = int(similar.sum())
+        # Like with like: the model that predicts counts its own training patients as similar.
+        out["n_similar"] = model.similar(e_new, float(model.pipeline.decision_function(x)[0]), self.settings)
         if outside:
             return {**out, "withheld_reason": f"outside the range of patients treated with {name}: "
                                               + "; ".join(outside)}
@@ -317,6 +324,10 @@ class CandidacyResult:
                     continue
                 rows = due & (cohort.patients["treatment"] == t).to_numpy()
                 model, _, _ = _fit_treatment(cohort.patients[rows], y[:, rows], self.settings, self.settings["seed"])
+                if model is not None:
+                    encoded = self.propensity_encoder.transform(cohort.patients[rows]).to_numpy(float)
+                    column = list(self.propensity.classes_).index(t)
+                    model.propensity = self.propensity.predict_proba(encoded)[:, column]
                 fitted[t] = model
             self.fold_models[k] = fitted
         return self.fold_models[k]
@@ -406,9 +417,8 @@ class CandidacyModel:
                 models[t] = model
                 lo, hi = s["support_quantiles"]
                 numeric = pts.loc[in_t, [c for c in CASE_MIX if c != "sex"]].astype(float)
-                reference[t] = {"propensity": e.loc[in_t, t].to_numpy() if t in e else np.zeros(in_t.sum()),
-                                "lp": model.pipeline.decision_function(model.x),
-                                "support": {c: (numeric[c].quantile(lo), numeric[c].quantile(hi)) for c in numeric}}
+                model.propensity = e.loc[in_t, t].to_numpy() if t in e else np.zeros(in_t.sum())
+                reference[t] = {"support": {c: (numeric[c].quantile(lo), numeric[c].quantile(hi)) for c in numeric}}
             row.update(shown=code == "", reason_code=code)
             row["reason"] = reason_text(row, t, tp)
             rows.append(row)
