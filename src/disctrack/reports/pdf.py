@@ -100,11 +100,12 @@ def _outcome_tables(report: dict[str, Any], filters) -> list[Flowable]:
               *[_("%(score)s mean") % {"score": label} for label in scores],
               *[_("%(score)s change") % {"score": label} for label in scores]]
     story = _table(header, rows, _("Outcomes at %(timepoint)s (all treated, multiple imputation)") % {"timepoint": tp})
-    for i, (_code, label) in enumerate(presentation.RATES):
+    for i, code in enumerate(presentation.RATES):
         rows = [[g["label"], fmt.count(g["counts"]["n_due"]), fmt.percent(g["counts"]["completeness"]),
                  *[m["cell"]["text"] for m in g["rates"][i]["methods"]]] for g in groups]
         story += _table([_("Group"), _("Due"), _("Complete"), _("All treated (MI)"), _("Completers only"), _("IPW")],
-                        rows, _("%(measure)s at %(timepoint)s, three ways") % {"measure": _(label), "timepoint": tp})
+                        rows, _("%(measure)s at %(timepoint)s, three ways") % {"measure": fmt.measure_label(code),
+                                                                        "timepoint": tp})
     return story
 
 

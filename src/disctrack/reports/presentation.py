@@ -23,9 +23,8 @@ from disctrack.reports.formatting import (
 
 METHODS = (("mi", _noop("All treated (multiple imputation)")), ("completers", _noop("Completers only")),
            ("ipw", _noop("Inverse probability weighted")))
-RATES = (("success", _noop("Composite success")), ("responder", _noop("Responder")),
-         ("failure", _noop("Failure")))
-SCORES = (("odi", _noop("ODI")), ("nrs_back", _noop("Back pain (NRS)")))
+RATES = ("success", "responder", "failure")
+SCORES = ("odi", "nrs_back")
 COMPLICATION_KINDS = {"any": _noop("Any complication"),
                       "serious": _noop("Serious (severe, life-threatening or fatal)")}
 
@@ -50,14 +49,14 @@ def group_rows(report: dict[str, Any], level: str, timepoint: str) -> list[dict[
     for c in sorted(counts, key=lambda r: r["group"]):
         g = c["group"]
         scores = []
-        for key, label in SCORES:
+        for key in SCORES:
             mean, change = est.get((g, f"{key}_mean", "mi")), est.get((g, f"{key}_change", "mi"))
-            scores.append({"label": gettext(label), "mean": mean, "change": change,
+            scores.append({"label": measure_label(f"{key}_mean"), "mean": mean, "change": change,
                            "mean_cell": cell(mean, as_percent=False), "change_cell": cell(change, as_percent=False)})
-        rates = [{"label": gettext(label),
+        rates = [{"label": measure_label(measure),
                   "methods": [{"code": m, "label": gettext(ml), "value": est.get((g, measure, m)),
                                "cell": cell(est.get((g, measure, m)))} for m, ml in METHODS]}
-                 for measure, label in RATES]
+                 for measure in RATES]
         rows.append({"group": g, "label": group_label(g), "counts": c, "scores": scores, "rates": rates})
     return rows
 
