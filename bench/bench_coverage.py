@@ -68,7 +68,7 @@ def _positive(minimum: int):
 
 def run_size(n: int, args: argparse.Namespace) -> tuple[list[Replicate], float]:
     """All replicates at one size (in parallel when --jobs > 1) and the wall time taken."""
-    work = partial(_replicate, n=n, m=args.imputations, b=args.bootstrap)
+    work = partial(_replicate, n=n, m=args.imputations, b=args.bootstrap, stop=args.stop_after_surgery)
     done: list[Replicate] = []
     start = time.perf_counter()
     if args.jobs == 1:
@@ -81,8 +81,8 @@ def run_size(n: int, args: argparse.Namespace) -> tuple[list[Replicate], float]:
     return sorted(done, key=lambda r: r.seed), time.perf_counter() - start
 
 
-def _replicate(seed: int, n: int, m: int | None, b: int | None) -> Replicate:
-    return run_replicate(seed, n, n_imputations=m, n_bootstrap=b)
+def _replicate(seed: int, n: int, m: int | None, b: int | None, stop: bool) -> Replicate:
+    return run_replicate(seed, n, n_imputations=m, n_bootstrap=b, stop_after_surgery=stop)
 
 
 def _drain(results, done: list[Replicate], n: int, reps: int, start: float) -> None:
@@ -140,6 +140,8 @@ def main() -> None:
                         help="bootstrap replicates of the comparison, 0 to skip it (default: the definitions')")
     parser.add_argument("--jobs", type=_positive(1), default=os.cpu_count() or 1,
                         help="processes (default: one per core)")
+    parser.add_argument("--stop-after-surgery", action="store_true",
+                        help="simulate a protocol that stops questionnaires after a subsequent surgery")
     parser.add_argument("--markdown", action="store_true", help="print Markdown for docs/statistics.md")
     args = parser.parse_args()
     defs = load_definitions()
@@ -147,7 +149,8 @@ def main() -> None:
     b = defs.n_bootstrap if args.bootstrap is None else args.bootstrap
     command = "python " + " ".join(shlex.quote(a) for a in [os.path.relpath(__file__), *sys.argv[1:]])
     header = (f"Definitions {defs.version}; {args.reps} replicates per size; {m} imputations; "
-              f"{b} bootstrap replicates; processes: {args.jobs}.")
+              f"{b} bootstrap replicates; processes: {args.jobs}; follow-up "
+              f"{'stops' if args.stop_after_surgery else 'continues'} after a subsequent surgery.")
     if args.markdown:
         print(f"Produced on {datetime.date.today().isoformat()} by `{command}`.\n\n{header}\n")
     else:

@@ -63,8 +63,11 @@ class Replicate:
 
 
 def run_replicate(seed: int, n: int, *, n_imputations: int | None = None, n_bootstrap: int | None = None,
-                  definitions: Definitions | None = None) -> Replicate:
+                  definitions: Definitions | None = None, stop_after_surgery: bool = False) -> Replicate:
     """Simulate registry ``seed`` of ``n`` patients and estimate every figure studied.
+
+    ``stop_after_surgery`` simulates a protocol that stops questionnaires after a
+    subsequent surgery (the estimand for scores is then the one that matters most).
 
     ``n_bootstrap=0`` skips the adjusted comparison (its interval needs the bootstrap).
     A truth the simulator does not give leaves its estimator out, with a note.
@@ -72,7 +75,7 @@ def run_replicate(seed: int, n: int, *, n_imputations: int | None = None, n_boot
     defs = definitions or load_definitions()
     start, cpu = time.perf_counter(), time.process_time()
     patients, followups, complications, truth = simulate_cohort(
-        n, seed, confounding=True, informative_dropout=True, surgery=True, stop_after_surgery=False)
+        n, seed, confounding=True, informative_dropout=True, surgery=True, stop_after_surgery=stop_after_surgery)
     rep = Replicate(seed, n)
     z = stats.norm.ppf(1 - defs.alpha / 2)
     outcomes = TimepointOutcomes(defs, n_imputations=n_imputations, seed=seed,
