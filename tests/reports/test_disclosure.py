@@ -5,7 +5,7 @@ from __future__ import annotations
 from tests.reports.public_checks import assert_no_small_counts
 
 from disctrack.outcomes import load_definitions
-from disctrack.reports.disclosure import audit, public_report
+from disctrack.outcomes.disclosure import audit, public_report
 from disctrack.reports.public import public_summary
 
 

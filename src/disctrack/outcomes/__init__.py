@@ -7,11 +7,11 @@ from .candidacy import CandidacyModel, CandidacyResult
 from .comparison import ComparisonResult, TreatmentComparison
 from .complications import ComplicationRates, ComplicationRatesResult
 from .definitions import Definitions, DefinitionsError, load_definitions, parse_definitions
+from .disclosure import suppress_small_cells
 from .frames import FrameError, check_frames
 from .funnel import Funnel, FunnelResult
 from .report import OutcomesReport, build_report
 from .simulate import simulate_cohort
-from .suppression import suppress_small_cells
 from .survival import SurgerySurvival, SurgerySurvivalResult
 from .timepoints import TimepointOutcomes, TimepointOutcomesResult
 from .tipping import TippingPointAnalysis, TippingPointResult

@@ -52,15 +52,16 @@ REASONS: tuple[str, ...] = (
                  "patient's own outcome is left out"),
     gettext_noop("candidacy models need patients given at least two different treatments (the chance of each "
                  "treatment's patients being given it is part of the model)"),
-    # outcomes/disclosure.py: WITHHELD_RATE, WITHHELD_UNAUDITED
+    # outcomes/disclosure/suppress.py: WITHHELD_RATE, WITHHELD_UNAUDITED
     gettext_noop("rests on a count that is withheld"),
     gettext_noop("its counts are not in the report, so it cannot be checked for disclosure"),
 )
 
 # Reasons with figures or names in them: {name} stands for a value, which is itself
-# translated when it is a known text. outcomes/disclosure.py's templates are used as they are.
+# translated when it is a known text. outcomes/disclosure's templates are used as they are.
 REASON_PATTERNS: tuple[str, ...] = (
-    # outcomes/disclosure.py: WITHHELD_SMALL, WITHHELD_COMPLEMENT, WITHHELD_IMPLIED, PROTECTION
+    # outcomes/disclosure/suppress.py and intervals.py: WITHHELD_SMALL, WITHHELD_COMPLEMENT, WITHHELD_IMPLIED,
+    # PROTECTION
     gettext_noop("fewer than {min_cell} people, or a count of fewer than {min_cell} could be worked out from it"),
     gettext_noop("withheld so that a count below {min_cell} cannot be worked out"),
     gettext_noop("would show a number of people below {min_cell}"),

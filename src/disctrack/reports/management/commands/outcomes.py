@@ -14,9 +14,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from disctrack.outcomes import load_definitions
+from disctrack.outcomes.disclosure import public_report
 from disctrack.registry.models import Site
 from disctrack.reports.analysis import Profile
-from disctrack.reports.disclosure import public_report
 from disctrack.reports.service import Selection, compute_payload
 from disctrack.reports.text_summary import summary_lines
 
