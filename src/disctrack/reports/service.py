@@ -32,12 +32,12 @@ from disctrack.reports.analysis import PAGE, SECTIONS, Analysis, Profile, analys
 from disctrack.reports.charts import report_images
 from disctrack.reports.frames import RegistryFrames, build_frames
 from disctrack.reports.models import ReportComputation, ReportSnapshot
-from disctrack.reports.public import PUBLIC_SECTIONS
+from disctrack.reports.public import PUBLIC_SECTIONS, public_summary
 
 KEEP_SNAPSHOTS = 50
 # Part of every snapshot key: change it when the payload's content changes, so that reports
 # stored by an earlier release are computed afresh.
-PAYLOAD_FORMAT = 3  # 3: figures drawn without inline styles (Content-Security-Policy)
+PAYLOAD_FORMAT = 4  # 3: figures without inline styles (CSP); 4: the public summary stored with its report
 # Longer than any report takes; a computation killed with its process is retried after it.
 COMPUTATION_LEASE = timedelta(minutes=15)
 log = logging.getLogger(__name__)
@@ -180,7 +180,8 @@ def store_reports(selection: Selection, wanted: list[Wanted], *, profile: Profil
     frames = _frames(selection, as_of)
     analysis = analyse(frames, profile=profile, seed=seed, sections=sections)
     for want, scope, key in todo:
-        payload = _payload(selection, analysis.only(want.sections), want.figures, started)
+        payload = _payload(selection, analysis.only(want.sections), want.figures, started,
+                           public=want.sections == PUBLIC_SECTIONS)
         _store(key, scope, payload, time.monotonic() - started)
     return len(todo)
 
@@ -220,7 +221,7 @@ def compute_payload(selection: Selection, *, profile: Profile, seed: int, as_of:
     """Build the frames, run the analyses and draw the figures, without storing anything."""
     started = time.monotonic()
     analysis = analyse(_frames(selection, as_of), profile=profile, seed=seed, sections=sections)
-    return _payload(selection, analysis, figures, started)
+    return _payload(selection, analysis, figures, started, public=tuple(sections) == PUBLIC_SECTIONS)
 
 
 def _frames(selection: Selection, as_of: date) -> RegistryFrames:
@@ -228,7 +229,11 @@ def _frames(selection: Selection, as_of: date) -> RegistryFrames:
                         treatment=selection.treatment, as_of=as_of)
 
 
-def _payload(selection: Selection, analysis: Analysis, figures: bool, started: float) -> dict[str, Any]:
+def _payload(selection: Selection, analysis: Analysis, figures: bool, started: float, *,
+             public: bool = False) -> dict[str, Any]:
+    """What a page renders. The public page's report also carries its disclosure-checked
+    summary: the suppression and its interval audit take seconds, once per computation,
+    never per request."""
     report = analysis.to_dict()
     sites = Site.objects.filter(id__in=selection.site_ids).order_by("code")
     physician = Physician.objects.filter(id=selection.physician_id).first()
@@ -239,5 +244,7 @@ def _payload(selection: Selection, analysis: Analysis, figures: bool, started: f
                     "treatment": selection.treatment},
     })
     svgs, pngs = report_images(analysis) if figures else ({}, {})
-    return {"report": report, "figures": svgs, "figures_png": pngs,
-            "seconds": round(time.monotonic() - started, 1)}
+    payload = {"report": report, "figures": svgs, "figures_png": pngs}
+    if public:
+        payload["public"] = public_summary(report, {s.code: s.name for s in sites})
+    return {**payload, "seconds": round(time.monotonic() - started, 1)}

@@ -2,41 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-
 from django.http import JsonResponse
 from django.shortcuts import render
 
 from disctrack.registry.models import Site
 from disctrack.reports.analysis import PAGE
-from disctrack.reports.public import PUBLIC_SECTIONS, public_summary
+from disctrack.reports.public import PUBLIC_SECTIONS
 from disctrack.reports.service import ReportPending, Selection, get_report
 from disctrack.reports.views.pending import pending_json, pending_page
 
 
 def registry_summary() -> dict | None:
+    """The stored public summary of the registry-wide report (computed with the report)."""
     sites = list(Site.objects.all())
     if not sites:
         return None
     payload = get_report(Selection.of(s.id for s in sites), profile=PAGE, sections=PUBLIC_SECTIONS,
                          figures=False)
-    names = {s.code: s.name for s in sites}
-    summary = dict(_summary(payload["report"], names))
-    summary["current"] = payload["freshness"]["current"]
-    return summary
-
-
-_LAST: dict[str, dict] = {}
-
-
-def _summary(report: dict, names: dict[str, str]) -> dict:
-    """The disclosure audit takes seconds: keep the last summary for an unchanged report."""
-    key = hashlib.sha256(json.dumps([report, names], sort_keys=True, default=str).encode()).hexdigest()
-    if key not in _LAST:
-        _LAST.clear()
-        _LAST[key] = public_summary(report, names)
-    return _LAST[key]
+    return {**payload["public"], "current": payload["freshness"]["current"]}
 
 
 def public_outcomes(request):
