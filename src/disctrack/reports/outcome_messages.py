@@ -127,10 +127,11 @@ LABELS: tuple[str, ...] = (
         "Missing scores are multiply imputed by chained equations within treatment classes and combined by "
         "Rubin's rules; completers-only figures use patients with a known outcome; inverse probability "
         "weighting reweights respondents by their modelled chance of answering. A subsequent lumbar surgery is "
-        "a failure. Surgery-free survival is Kaplan-Meier (death censored) beside the Aalen-Johansen cumulative "
+        "a failure; mean scores describe patients without one. Surgery-free survival is Kaplan-Meier (censored "
+        "where the surgery status was last known) beside the Aalen-Johansen cumulative "
         "incidence (death competing). Complication rates are patients with at least one adjudicated "
         "complication over those treated, with exact Clopper-Pearson intervals. The adjusted comparison is "
-        "doubly robust (augmented inverse probability weighting) with percentile bootstrap intervals. The "
+        "doubly robust (augmented inverse probability weighting); its interval bootstraps, then imputes. The "
         "sensitivity analysis worsens imputed ODI values of non-respondents by delta points. Where the data "
         "cannot support a figure, the reason is printed in its place."),
 )
