@@ -10,7 +10,7 @@ Monte Carlo standard error (Morris, White and Crowther, Stat Med 2019;38:2074). 
 the repository root with the virtualenv active:
 
     python bench/bench_coverage.py [--reps 500] [--sizes 600,3000] [--imputations M]
-        [--bootstrap B] [--jobs J] [--markdown]
+        [--bootstrap B] [--jobs J] [--markdown] [--rows FILE]
 
 Replicate i is seeded by i, so a run is reproducible at any --jobs. Each process uses one
 BLAS thread. Progress goes to stderr, the table to stdout (`--markdown`: for
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import multiprocessing
 import os
 import shlex
@@ -74,10 +75,10 @@ def run_size(n: int, args: argparse.Namespace) -> tuple[list[Replicate], float]:
     if args.jobs == 1:
         _one_blas_thread()
         results = map(work, range(args.reps))
-        _drain(results, done, n, args.reps, start)
+        _drain(results, done, n, args.reps, start, args.rows)
     else:
         with multiprocessing.Pool(args.jobs, initializer=_one_blas_thread) as pool:
-            _drain(pool.imap_unordered(work, range(args.reps)), done, n, args.reps, start)
+            _drain(pool.imap_unordered(work, range(args.reps)), done, n, args.reps, start, args.rows)
     return sorted(done, key=lambda r: r.seed), time.perf_counter() - start
 
 
@@ -85,9 +86,13 @@ def _replicate(seed: int, n: int, m: int | None, b: int | None, stop: bool) -> R
     return run_replicate(seed, n, n_imputations=m, n_bootstrap=b, stop_after_surgery=stop)
 
 
-def _drain(results, done: list[Replicate], n: int, reps: int, start: float) -> None:
+def _drain(results, done: list[Replicate], n: int, reps: int, start: float, rows_file=None) -> None:
     for rep in results:
         done.append(rep)
+        if rows_file is not None:
+            for row in rep.rows:
+                rows_file.write(json.dumps({"size": n, "seed": rep.seed, **row}) + "\n")
+            rows_file.flush()
         elapsed = time.perf_counter() - start
         left = elapsed / len(done) * (reps - len(done))
         print(f"n={n}: {len(done)}/{reps} replicates, last {rep.seconds:.1f} s ({rep.cpu_seconds:.1f} s CPU), "
@@ -143,6 +148,9 @@ def main() -> None:
     parser.add_argument("--stop-after-surgery", action="store_true",
                         help="simulate a protocol that stops questionnaires after a subsequent surgery")
     parser.add_argument("--markdown", action="store_true", help="print Markdown for docs/statistics.md")
+    parser.add_argument("--rows", type=argparse.FileType("a"), default=None, metavar="FILE",
+                        help="append every replicate's estimates to FILE as JSON lines, as they finish "
+                             "(to look at a long run before it ends)")
     args = parser.parse_args()
     defs = load_definitions()
     m = args.imputations or defs.n_imputations

@@ -11,13 +11,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, RidgeCV
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from disctrack.outcomes import TimepointOutcomes, simulate_cohort
+from disctrack.outcomes.cohort import DAYS_PER_MONTH, Cohort
 from disctrack.outcomes.comparison import von_hippel
-from disctrack.outcomes.imputation import impute_block
-from disctrack.outcomes.penalized import RidgeLogistic
+from disctrack.outcomes.imputation import impute_block, impute_scores
+from disctrack.outcomes.penalized import RIDGE_ALPHAS, RidgeLinear, RidgeLogistic
 from disctrack.outcomes.rubin import rubin_pool
 from disctrack.outcomes.timepoints import NO_ANSWERS
 
@@ -93,6 +95,22 @@ def test_the_comparisons_outcome_model_matches_scikit_learn():
     np.testing.assert_allclose(ours, reference, atol=1e-5)
 
 
+@pytest.mark.parametrize(("n", "p"), [(25, 27), (40, 10), (150, 27)])
+def test_the_comparisons_score_model_matches_scikit_learns_ridge_cv(n, p):
+    """Reference: scikit-learn's RidgeCV (leave-one-out choice of the penalty) after
+    StandardScaler, on groups as small as the comparison allows (20 to 30 patients with
+    more case-mix columns than patients) and larger."""
+    rng = np.random.default_rng(n + p)
+    x = rng.standard_normal((n, p))
+    x[:, 3] = x[:, 3] > 0
+    y = x @ rng.standard_normal(p) * 2 + rng.standard_normal(n) * 5
+    reference = make_pipeline(StandardScaler(), RidgeCV(alphas=RIDGE_ALPHAS)).fit(x, y)
+    ours = RidgeLinear().fit(x, y)
+    new = rng.standard_normal((20, p))
+    assert ours.alpha_ == reference[-1].alpha_
+    np.testing.assert_allclose(ours.predict(new), reference.predict(new), atol=1e-9)
+
+
 def test_boot_mi_variance_recovers_its_components():
     """von Hippel and Bartlett (2021): Var = sigma2_between + sigma2_within / m.
 
@@ -126,3 +144,24 @@ def test_scores_describe_patients_free_of_surgery_when_follow_up_stops_after_it(
     rows = est[(est["timepoint"] == "m12") & (est["measure"] == "odi_change") & est["method"].isin(["mi", "ipw"])]
     errors = pd.Series({(r.group, r.method): r.estimate - truth["odi_change"]["m12"][r.group] for r in rows.itertuples()})
     assert errors.abs().max() < 1.5, errors
+
+
+def test_non_respondents_are_imputed_near_their_own_unseen_scores():
+    """Truth: the simulator's complete data, every patient's 12-month ODI answered or not.
+
+    Drop-out depends on the last score answered (missing at random), so imputations of the
+    non-respondents should centre on their own unseen scores. Started from random draws of
+    the respondents' values, five iterations of the chained equations left them imputed
+    1.8 to 2.5 points too well in every class (8,000 patients); started by a forward sweep,
+    within 0.8. Standard error of each class's gap: about 0.3 points.
+    """
+    patients, followups, _, truth = simulate_cohort(8000, 5)
+    cohort = Cohort.from_frames(patients, followups)
+    imputed = impute_scores(cohort, ["odi"], m=5, seed=1).at("odi", "m12").mean(axis=0)
+    true_score = truth["complete_odi"]["m12"]
+    surgery_by_12 = (patients["surgery_date"] - patients["treatment_date"]).dt.days.to_numpy() <= 12 * DAYS_PER_MONTH
+    missed = cohort.due("m12") & (cohort.status["m12"].to_numpy() == "missed") & ~surgery_by_12
+    classes = patients["treatment_class"].to_numpy()
+    gaps = {c: imputed[missed & (classes == c)].mean() - true_score[missed & (classes == c)].mean()
+            for c in ("biologic", "conservative", "fusion")}
+    assert all(abs(gap) < 1.2 for gap in gaps.values()), gaps

@@ -7,7 +7,7 @@ For each treatment a, E[Y(a)] is estimated by augmented inverse probability weig
 
 with w the ATE weights of :mod:`.propensity` and mu_a an outcome model fitted in group a
 (logistic regression for composite success, linear regression for ODI change, both on
-the encoded case-mix). The estimate is consistent if either the propensity model or the
+the encoded case-mix; both ridge-penalized, as groups can be small). The estimate is consistent if either the propensity model or the
 outcome model is right; neither protects against unmeasured confounding.
 
 Population: patients due at the primary time point (deaths and withdrawals by then
@@ -44,7 +44,7 @@ from .definitions import Definitions, load_definitions
 from .endpoints import binary_endpoints
 from .frames import check_frames
 from .imputation import MAX_ITER, Design, Imputations, design, impute_design
-from .penalized import RidgeLogistic
+from .penalized import RidgeLinear, RidgeLogistic
 from .results import jsonable
 from .timepoints import completeness
 
@@ -92,12 +92,11 @@ class ComparisonResult:
 
 def _predict(x: np.ndarray, rows: np.ndarray, target: np.ndarray, binary: bool) -> np.ndarray:
     """Outcome model fitted on ``rows``, predicted for everyone: ridge logistic (C = 1 on
-    standardized covariates) for success, least squares for ODI change."""
+    standardized covariates) for success, ridge least squares with its penalty chosen by
+    leave-one-out error for ODI change."""
     if binary:
         return RidgeLogistic(1.0).fit(x[rows], target).predict_proba(x)[:, 1]
-    design = np.column_stack([np.ones(len(x)), x])
-    beta, *_ = np.linalg.lstsq(design[rows], target, rcond=None)
-    return design @ beta
+    return RidgeLinear().fit(x[rows], target).predict(x)
 
 
 def aipw_means(x: np.ndarray, codes: np.ndarray, y: dict[str, np.ndarray], n_groups: int,

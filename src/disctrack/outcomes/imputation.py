@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import linalg
+from scipy.linalg import lapack
 
 from .cohort import Cohort
 from .covariates import CovariateEncoder
@@ -99,7 +99,7 @@ def design(cohort: Cohort, instrument: str) -> Design:
     predictors = np.column_stack([encoded.to_numpy(float), treat.to_numpy(float), surgery.astype(float)])
     wide = cohort.scores[instrument][["baseline", *cohort.labels]].to_numpy(float).copy()
     for j, tp in enumerate(cohort.labels, start=1):
-        wide[~cohort.due(tp), j] = np.nan
+        wide[~cohort.due(tp) | cohort.event_by("surgery", tp), j] = np.nan
     return Design(predictors, wide, pts["treatment_class"].to_numpy(), SCALE.get(instrument, (-np.inf, np.inf)))
 
 
@@ -110,15 +110,21 @@ def _norm_draw(x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[
     beta* = beta-hat + sigma* L'^-1 z, so beta* ~ N(beta-hat, sigma*^2 V).
     """
     xtx = x.T @ x
-    xtx[np.diag_indices_from(xtx)] *= 1 + RIDGE
-    xtx[np.diag_indices_from(xtx)] += 1e-9
-    chol = linalg.cho_factor(xtx, lower=True)
-    coef = linalg.cho_solve(chol, x.T @ y)
+    diagonal = np.einsum("ii->i", xtx)
+    diagonal *= 1 + RIDGE
+    diagonal += 1e-9
+    # LAPACK directly (Cholesky, its solve, a triangular solve): this runs tens of
+    # thousands of times per report, and the checking wrappers cost more than the algebra.
+    chol, info = lapack.dpotrf(xtx, lower=1)
+    if info:
+        raise np.linalg.LinAlgError("the imputation model's cross-product matrix is not positive definite")
+    coef, _ = lapack.dpotrs(chol, x.T @ y, lower=1)
     resid = y - x @ coef
     df = max(len(y) - x.shape[1], 1)
     sigma = np.sqrt(resid @ resid / rng.chisquare(df))
-    beta = coef + sigma * linalg.solve_triangular(chol[0], rng.standard_normal(len(coef)), lower=True, trans="T")
-    return beta, sigma
+    z = rng.standard_normal(len(coef))
+    draw, _ = lapack.dtrtrs(chol, z, lower=1, trans=1)
+    return coef + sigma * draw, sigma
 
 
 def _standardized(predictors: np.ndarray) -> np.ndarray:
@@ -145,23 +151,33 @@ def impute_block(predictors: np.ndarray, scores: np.ndarray, bounds: tuple[float
     usable = [j for j in range(scores.shape[1]) if observed_n[j] >= MIN_OBSERVED]
     targets = [j for j in usable if missing[:, j].any()]
     full = np.column_stack([base, scores[:, usable]])
-    for j in targets:
-        col = p + usable.index(j)
-        pool = scores[~missing[:, j], j]
-        full[missing[:, j], col] = rng.choice(pool, missing[:, j].sum())
     low, high = bounds
+
+    rows = {j: (np.flatnonzero(~missing[:, j]), np.flatnonzero(missing[:, j])) for j in targets}
+
+    def redraw(j: int, others: list[int]) -> None:
+        obs, mis = rows[j]
+        if len(obs) <= len(others) + 2:  # too few answers for the full model: scores only
+            others = [0, *(c for c in others if c >= p)]
+        if len(obs) <= len(others) + 2:
+            others = [0]
+        columns = np.asarray(others, dtype=np.intp)
+        beta, sigma = _norm_draw(full[np.ix_(obs, columns)], scores[obs, j], rng)
+        drawn = full[np.ix_(mis, columns)] @ beta + sigma * rng.standard_normal(len(mis))
+        full[mis, p + usable.index(j)] = np.clip(drawn, low, high)
+
+    # Starting values: one forward sweep, each column drawn from the predictors and the
+    # columns before it in time, as a monotone pattern is imputed (van Buuren 2018,
+    # "Monotone data imputation"). Random draws from the respondents' values, mice's
+    # default start, leave five iterations too few when the time points are strongly
+    # correlated ("Example of slow convergence"): they start non-respondents among the
+    # respondents, and with score-dependent drop-out imputed them 2.5 ODI points too well.
+    for j in targets:
+        redraw(j, [*range(p), *(p + i for i, c in enumerate(usable) if c < j)])
     for _ in range(max_iter if targets else 0):
         for j in targets:
             col = p + usable.index(j)
-            obs, mis = ~missing[:, j], missing[:, j]
-            others = [c for c in range(full.shape[1]) if c != col]
-            if obs.sum() <= len(others) + 2:  # too few answers for the full model: scores only
-                others = [0, *(c for c in range(p, full.shape[1]) if c != col)]
-            if obs.sum() <= len(others) + 2:
-                others = [0]
-            x = full[:, others]
-            beta, sigma = _norm_draw(x[obs], scores[obs, j], rng)
-            full[mis, col] = np.clip(x[mis] @ beta + sigma * rng.standard_normal(mis.sum()), low, high)
+            redraw(j, [c for c in range(full.shape[1]) if c != col])
     filled = scores.copy()
     filled[:, usable] = full[:, p:]
     return filled

@@ -1,4 +1,4 @@
-"""Ridge-penalized logistic regression and the checks of a risk model, written out once.
+"""Ridge-penalized logistic and linear regression and the checks of a risk model, written out once.
 
 The candidacy models, the adjusted comparison of treatments and the clinics' case-mix model
 refit small logistic models hundreds of times (cross-validation, bootstrap, imputations),
@@ -17,6 +17,52 @@ from sklearn.model_selection import KFold
 
 PENALTIES = np.array([0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0])
 """Inverse ridge penalties (scikit-learn's C) searched by cross-validation."""
+
+
+RIDGE_ALPHAS = np.logspace(-2, 4, 25)
+"""Ridge penalties searched by leave-one-out error (on standardized predictors)."""
+
+
+class RidgeLinear:
+    """Least squares with a ridge penalty on standardized predictors, the penalty chosen by
+    leave-one-out error: scikit-learn's ``RidgeCV(alphas=RIDGE_ALPHAS)`` after
+    ``StandardScaler``.
+
+    Minimizes ``||y - b0 - Z beta||^2 + alpha ||beta||^2`` (intercept not penalized) for
+    each alpha, and keeps the one whose leave-one-out residuals ``r_i / (1 - h_ii)`` have
+    the smallest sum of squares (Hastie, Tibshirani and Friedman 2009, 7.10.1). Unpenalized
+    least squares in a group of 20 to 30 patients with about 25 case-mix columns nearly
+    interpolates, and its predictions for the other groups' patients swing by tens of
+    points: the adjusted comparison's ODI difference for disc replacement had bootstrap
+    standard errors of 70 points on average in a simulated 600-patient registry. Written
+    out (one SVD per fit) because the bootstrap refits it thousands of times; the test
+    suite checks it against scikit-learn.
+    """
+
+    def __init__(self, alphas: np.ndarray = RIDGE_ALPHAS) -> None:
+        self.alphas = np.asarray(alphas, dtype=float)
+
+    def fit(self, x: np.ndarray, y: np.ndarray) -> RidgeLinear:
+        n = len(y)
+        self.mean_ = x.mean(axis=0)
+        scale = x.std(axis=0)
+        self.scale_ = np.where(scale > 0, scale, 1.0)
+        z = (x - self.mean_) / self.scale_
+        y_mean = y.mean()
+        u, sv, vt = np.linalg.svd(z, full_matrices=False)
+        uty = u.T @ (y - y_mean)
+        shrink = sv**2 / (sv**2 + self.alphas[:, None])  # (alphas, components)
+        fitted = (shrink * uty) @ u.T  # (alphas, n), centred
+        leverage = 1 / n + shrink @ (u**2).T
+        loo = ((y - y_mean - fitted) / (1 - leverage)) ** 2
+        best = int(np.argmin(loo.sum(axis=1)))
+        self.alpha_ = float(self.alphas[best])
+        self.coef_ = vt.T @ (sv / (sv**2 + self.alpha_) * uty)
+        self.intercept_ = float(y_mean)
+        return self
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        return self.intercept_ + ((x - self.mean_) / self.scale_) @ self.coef_
 
 
 class RidgeLogistic:

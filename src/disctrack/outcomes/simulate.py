@@ -111,7 +111,8 @@ def simulate_cohort(n: int, seed: int, *, confounding: bool = True, informative_
         biologic-type pairs (due biologic patients); ``surgery_free[h][group]``, the share
         of treated patients whose surgery time exceeds ``h`` months (no death or loss);
         ``complications["any" | "serious"][class]``, the expected share of treated patients
-        with at least one (serious) complication.
+        with at least one (serious) complication; ``complete_odi[tp]``, every patient's ODI
+        at ``tp`` under the treatment given, answered or not (in ``patients`` order).
 
     ``stop_after_surgery`` stops the questionnaires of a patient once the registry knows of
     a subsequent surgery (status ``stopped``), as protocols that end follow-up there do.
@@ -144,6 +145,7 @@ def simulate_cohort(n: int, seed: int, *, confounding: bool = True, informative_
     followups = _followups(rng, patients, own, bodi, informative_dropout, stop_after_surgery)
     complications = _complications(rng, patients)
     truth = _truth(patients, followups, potential, treatment, would_be, bodi)
+    truth["complete_odi"] = {tp: own[tp].copy() for tp in TIMEPOINTS}
     truth["surgery_free"] = {h: _group_means(own["t_surg"] > h, patients) for h in SURVIVAL_HORIZONS}
     risk = patients["treatment_class"].map(COMPLICATION_RATE).to_numpy()
     truth["complications"] = {"any": _group_means(1 - np.exp(-risk), patients),

@@ -71,7 +71,8 @@ class TippingPointAnalysis:
             due = cohort.due(tp)
             surgery = cohort.event_by("surgery", tp)[due]
             base = imp.at(name, "baseline")[:, due]
-            n_imputed = imp.missing[name][:, imp.column(name, tp)] & due
+            # A surgery is a known failure, and scores after it describe no estimand.
+            n_imputed = imp.missing[name][:, imp.column(name, tp)] & due & ~cohort.event_by("surgery", tp)
             for level in outcomes.estimates["level"].unique():
                 codes, groups = pd.factorize(cohort.group_codes(level)[due], sort=True)
                 g = len(groups)
@@ -81,7 +82,7 @@ class TippingPointAnalysis:
                     score = imp.at(name, tp, float(delta))[:, due]
                     success = binary_endpoints(score, base, surgery, defs)["success"]
                     rate = pool_proportions(agg.group_sums(success, codes, g), n_due, defs.alpha)
-                    means, var, n = agg.group_means(score - base, codes, g)
+                    means, var, n = agg.group_means(np.where(surgery, np.nan, score - base), codes, g)
                     change = rubin_pool(means, var, np.fmax(n[0] - 1, 1), defs.alpha)
                     for measure, pooled in (("success", rate), (f"{name}_change", change)):
                         rows += [{"level": level, "group": groups[k], "timepoint": tp, "delta": float(delta),
