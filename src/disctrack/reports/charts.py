@@ -76,7 +76,10 @@ def report_figures(analysis: Analysis) -> dict[str, Figure]:
 
 
 TITLES = {
+    # "95% i" is not a format: the comments stop xgettext from taking it for one.
+    # xgettext:no-python-format
     "trajectory_odi": _noop("Mean ODI over time by treatment class, multiple imputation, with 95% intervals"),
+    # xgettext:no-python-format
     "trajectory_nrs_back": _noop("Mean back pain (NRS) over time by treatment class, multiple imputation, "
                                  "with 95% intervals"),
     "km": _noop("Kaplan-Meier curves: share free of subsequent surgery by treatment class"),

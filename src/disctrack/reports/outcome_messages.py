@@ -3,12 +3,11 @@
 The statistics package (``disctrack.outcomes``) does not import Django, so the reasons it
 gives for a missing figure ("no answers at this time point") are plain English; the pages,
 the PDF and ``disctrack outcomes`` translate them when they show them (``translate_reason``,
-used by ``formatting.reason_for``). Labels that reports modules mark with an alias of
-``gettext_noop`` (``_noop``) are invisible to ``makemessages`` too, which only knows the
-standard names. Listing every such text here, as literal ``gettext_noop`` calls, puts it in
-the catalogue (src/disctrack/locale). tests/reports/test_translations.py checks that each
-constant of the outcomes package and each ``_noop`` label appears here, so the lists stay in
-step with the code.
+used by ``formatting.reason_for``). Listing every such text here, as literal
+``gettext_noop`` calls, puts it in the catalogue (src/disctrack/locale);
+tests/reports/test_translations.py checks that each constant of the outcomes package appears
+here, so the list stays in step with the code. (Labels the reports modules mark with the
+``_noop`` alias are found by ``disctrack makemessages`` itself, which adds that keyword.)
 """
 
 from __future__ import annotations
@@ -84,64 +83,6 @@ REASON_PATTERNS: tuple[str, ...] = (
                  "{low} to {high} needed)"),
     gettext_noop("outside the range of patients treated with {name}: {values}"),
     gettext_noop("only {n} similar patients treated with {name} (at least {min} needed)"),
-)
-
-# Labels marked with ``_noop`` in reports modules (formatting, presentation, pdf, charts,
-# views/selection), translated where they are shown.
-LABELS: tuple[str, ...] = (
-    # formatting.py
-    gettext_noop("withheld"),
-    gettext_noop("Intradiscal biologic"), gettext_noop("Lumbar fusion"), gettext_noop("Total disc replacement"),
-    gettext_noop("Conservative care"), gettext_noop("Culture-expanded MSC"), gettext_noop("Bone-marrow concentrate"),
-    gettext_noop("Platelet-rich plasma"), gettext_noop("Other intradiscal biologic"),
-    gettext_noop("Baseline"), gettext_noop("1 month"), gettext_noop("3 months"), gettext_noop("6 months"),
-    gettext_noop("12 months"), gettext_noop("24 months"), gettext_noop("3 years"), gettext_noop("4 years"),
-    gettext_noop("5 years"),
-    gettext_noop("Composite success"), gettext_noop("Responder"), gettext_noop("Failure"), gettext_noop("ODI"),
-    gettext_noop("ODI change"), gettext_noop("Back pain (NRS)"), gettext_noop("Back pain change (NRS)"),
-    gettext_noop("Leg pain (NRS)"), gettext_noop("Leg pain change (NRS)"), gettext_noop("EQ-5D index"),
-    gettext_noop("EQ-5D index change"), gettext_noop("Global impression of change"),
-    gettext_noop("percentage points"), gettext_noop("ODI points"),
-    gettext_noop("outcomes at each time point"), gettext_noop("sensitivity to missing answers"),
-    gettext_noop("surgery-free survival"), gettext_noop("complications"),
-    gettext_noop("adjusted comparison of treatment classes"), gettext_noop("adjusted comparison of biologic types"),
-    gettext_noop("candidacy models"), gettext_noop("sites compared"), gettext_noop("physicians compared"),
-    # presentation.py
-    gettext_noop("All treated (multiple imputation)"), gettext_noop("Completers only"),
-    gettext_noop("Inverse probability weighted"), gettext_noop("Any complication"),
-    gettext_noop("Serious (severe, life-threatening or fatal)"),
-    # views/selection.py
-    gettext_noop("Treatment class"), gettext_noop("Treatment"),
-    # charts.py ("95% i" is not a format: the comments stop xgettext from taking it for one)
-    # xgettext:no-python-format
-    gettext_noop("Mean ODI over time by treatment class, multiple imputation, with 95% intervals"),
-    # xgettext:no-python-format
-    gettext_noop("Mean back pain (NRS) over time by treatment class, multiple imputation, with 95% intervals"),
-    gettext_noop("Kaplan-Meier curves: share free of subsequent surgery by treatment class"),
-    gettext_noop("Funnel plot of composite success by site with control limits"),
-    gettext_noop("Funnel plot of composite success by physician with control limits"),
-    gettext_noop("Calibration of the candidacy models (cross-validated)"),
-    # pdf.py: METHODS
-    gettext_noop(
-        "All-treated estimates count every patient due at a time point (window closed, not dead or withdrawn). "
-        "Missing scores are multiply imputed by chained equations within treatment classes and combined by "
-        "Rubin's rules; completers-only figures use patients with a known outcome; inverse probability "
-        "weighting reweights respondents by their modelled chance of answering. A subsequent lumbar surgery is "
-        "a failure; mean scores describe patients without one. Surgery-free survival is Kaplan-Meier (censored "
-        "where the surgery status was last known) beside the Aalen-Johansen cumulative "
-        "incidence (death competing). Complication rates are patients with at least one adjudicated "
-        "complication over those treated, with exact Clopper-Pearson intervals. The adjusted comparison is "
-        "doubly robust (augmented inverse probability weighting); its interval bootstraps, then imputes. The "
-        "sensitivity analysis worsens imputed ODI values of non-respondents by delta points. Where the data "
-        "cannot support a figure, the reason is printed in its place."),
-)
-
-# Texts marked elsewhere whose "%" xgettext takes for a format ("95% i"): listed again here
-# with the comment that says it is not one, so that compilemessages can check the Spanish.
-NOT_FORMATS: tuple[str, ...] = (
-    # text_summary.py
-    # xgettext:no-python-format
-    gettext_noop("Complications: patients with at least one / treated (exact 95% interval)"),
 )
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")

@@ -87,6 +87,8 @@ def _survival(report: dict[str, Any]) -> list[str]:
 
 
 def _complications(report: dict[str, Any]) -> list[str]:
+    # "95% i" is not a format: the comment stops xgettext from taking it for one.
+    # xgettext:no-python-format
     lines = ["", _("Complications: patients with at least one / treated (exact 95% interval)")]
     for r in presentation.complication_rows(report):
         lines.append(f"  {r['label']:<24}{r['what']:<46}{r['cell']['text']}, "
