@@ -29,8 +29,8 @@ def frozen():
         yield
 
 
-def _url(patient) -> str:
-    return reverse("surgery-status-record", args=[patient.registry_id])
+def _url(patient, episode=None) -> str:
+    return reverse("surgery-status-record", args=[(episode or patient.episodes.get()).id])
 
 
 def _surgery(physician, performed_on=date(2026, 7, 10)) -> dict:
@@ -148,3 +148,23 @@ def test_an_event_before_the_index_treatment_is_refused(patient, personas):
     assert refused.value.message_dict == {"occurred_on": [
         "Death cannot be dated before the index treatment (Intradiscal culture-expanded MSC on 2026-02-01)"]}
     assert not Event.objects.exists()
+
+
+def test_each_episode_records_its_own_date(client_for, personas, patient):
+    current = patient.episodes.get()
+    earlier = patient.episodes.get()
+    earlier.pk = None
+    earlier.diagnosed_on = date(2024, 3, 1)
+    earlier.save()
+    do_record_treatment(personas.coordinator, earlier, {**_surgery(personas.physician_a, date(2024, 4, 2)),
+                                                       "role": "index", "reason": ""})
+    client = client_for(personas.coordinator)
+    page = client.get(reverse("patient-detail", args=[patient.registry_id])).content.decode()
+    assert f'href="{_url(patient, current)}"' in page and f'href="{_url(patient, earlier)}"' in page
+    form = client.get(_url(patient, earlier)).content.decode()
+    assert "For the episode diagnosed 2024-03-01." in form
+    response = client.post(_url(patient, earlier), {"surgery_status_known_on": "2025-06-01"})
+    assert response.status_code == 302
+    earlier.refresh_from_db()
+    current.refresh_from_db()
+    assert (earlier.surgery_status_known_on, current.surgery_status_known_on) == (date(2025, 6, 1), None)

@@ -42,7 +42,7 @@ WRITES = [
     ("imaging-edit", ["episode"], lambda r: {"imaging-L4-L5-pfirrmann_grade": "5", "reason": "x"}),
     ("contact-preferences", ["registry_id"], lambda r: {"email_opt_out": "on", "language": "es"}),
     ("timepoint-link", ["registry_id", "timepoint"], lambda r: {}),
-    ("surgery-status-record", ["registry_id"], lambda r: {"surgery_status_known_on": "2026-03-01"}),
+    ("surgery-status-record", ["episode"], lambda r: {"surgery_status_known_on": "2026-03-01"}),
 ]
 READS = [("patient-detail", ["registry_id"]), ("patient-audit", ["registry_id"])]
 POST_ONLY = {"timepoint-link"}
