@@ -11,6 +11,11 @@ the repository root with the virtualenv active:
 
     python bench/bench_coverage.py [--reps 500] [--sizes 600,3000] [--imputations M]
         [--bootstrap B] [--jobs J] [--markdown] [--rows FILE]
+    python bench/bench_coverage.py --rescore FILE [--jobs J] [--markdown]
+
+`--rescore` judges the estimates a `--rows` file holds against the truths the current
+simulator gives their replicates (without running the estimators again), and prints the
+same tables.
 
 Replicate i is seeded by i, so a run is reproducible at any --jobs. Each process uses one
 BLAS thread. Progress goes to stderr, the table to stdout (`--markdown`: for
@@ -32,10 +37,20 @@ import sys
 import time
 from functools import partial
 
+import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from disctrack.outcomes import load_definitions
-from disctrack.outcomes.simstudy import BAND, Replicate, replicate_frame, run_replicate, summarize
+from disctrack.outcomes.simstudy import (
+    BAND,
+    Replicate,
+    add_truths,
+    population_truth,
+    replicate_frame,
+    run_replicate,
+    summarize,
+)
+from disctrack.outcomes.simulate import TIMEPOINTS, simulate_cohort
 
 _LIMITS = None
 
@@ -99,6 +114,56 @@ def _drain(results, done: list[Replicate], n: int, reps: int, start: float, rows
               f"about {left / 60:.1f} min left", file=sys.stderr, flush=True)
 
 
+def _legacy_key(row: dict) -> list:
+    """The truth key of a row written before rows carried one (runs of 2026-12-07 and earlier)."""
+    estimator, measure, group = row["estimator"], row["measure"], row["group"]
+    if estimator == "AIPW difference":
+        return ["ate", {"success": "success", "ODI change": "odi_change"}[measure], group]
+    if estimator == "Kaplan-Meier":
+        return ["surgery_free", float(measure.split()[2]), group]
+    if estimator == "complication rate":
+        return ["complications", measure.split()[0], group]
+    label, months = measure.split(" at ")
+    tp = next(tp for tp, mo in TIMEPOINTS.items() if mo == float(months.split()[0]))
+    return [{"success": "success", "ODI change": "odi_change"}[label], tp, group]
+
+
+def _rescored(job: tuple[int, int, list[dict]], stop: bool) -> list[dict]:
+    n, seed, rows = job
+    sample = simulate_cohort(n, seed, confounding=True, informative_dropout=True, surgery=True,
+                             stop_after_surgery=stop)[3]
+    for row in rows:
+        row.setdefault("truth_key", _legacy_key(row))
+        if row["truth_key"][0] == "surgery_free":
+            row["truth_key"][1] = float(row["truth_key"][1])  # JSON has no float keys
+    add_truths(rows, population_truth(sample["site_effects"], seed, stop_after_surgery=stop), sample)
+    return rows
+
+
+def rescore(path: str, args: argparse.Namespace) -> None:
+    """Print the tables of a --rows file's estimates, judged against the current truths."""
+    by_replicate: dict[tuple[int, int], list[dict]] = {}
+    with open(path, encoding="utf-8") as rows_file:
+        for line in rows_file:
+            row = json.loads(line)
+            by_replicate.setdefault((row["size"], row["seed"]), []).append(row)
+    jobs = [(n, seed, rows) for (n, seed), rows in sorted(by_replicate.items())]
+    work = partial(_rescored, stop=args.stop_after_surgery)
+    with multiprocessing.Pool(args.jobs, initializer=_one_blas_thread) as pool:
+        rescored = [row for rows in pool.imap(work, jobs, chunksize=4) for row in rows]
+    frame = pd.DataFrame(rescored)
+    print(f"The estimates of {path}, judged against the truth of a population treated at each "
+          f"replicate's clinics.\n")
+    for n, rows in frame.groupby("size"):
+        reps = rows["seed"].nunique()
+        table = summarize(rows.drop(columns=["size"]), reps)
+        print(f"#### {n} patients, {reps} replicates\n" if args.markdown else f"{n} patients, {reps} replicates")
+        print(format_table(table, args.markdown))
+        failed = table[table["verdict"] == "FAIL"]
+        print(f"\n{len(failed)} of {(table['verdict'] != '-').sum()} all-treated rows outside the band.\n")
+    print(LEGEND)
+
+
 COLUMNS = ("estimator", "measure", "group", "n", "truth", "bias", "emp SE", "model SE", "coverage",
            "cov. sample", "missing", "verdict")
 
@@ -123,10 +188,12 @@ def format_table(table, markdown: bool) -> str:
 
 
 LEGEND = (
-    "Truth: the estimand's population value, the mean over replicates of the simulator's truth. "
-    "bias = mean(estimate - replicate truth); emp SE = SD of the estimates; model SE = root mean "
+    "Truth: the estimand's value in a population treated at the replicate's clinics (a twin registry "
+    "of 100,000 new patients), averaged over replicates in the table. "
+    "bias = mean(estimate - replicate's truth); emp SE = SD of the estimates; model SE = root mean "
     "square of the reported SE (or interval half-width / 1.96); coverage = share of 95% intervals "
-    "containing the truth; cov. sample = share containing the replicate's own sample truth (not judged). "
+    "containing the replicate's truth; cov. sample = share containing the truth of the replicate's own "
+    "patients (not judged). "
     "Monte Carlo standard errors in brackets (Morris, White and Crowther, Stat Med 2019;38:2074, "
     "Table 6). n = mean patients behind the figure (due at the time point, compared, or treated). "
     "missing = replicates where the registry withheld the figure. verdict: coverage within "
@@ -151,7 +218,15 @@ def main() -> None:
     parser.add_argument("--rows", type=argparse.FileType("a"), default=None, metavar="FILE",
                         help="append every replicate's estimates to FILE as JSON lines, as they finish "
                              "(to look at a long run before it ends)")
+    parser.add_argument("--rescore", metavar="FILE", default=None,
+                        help="judge the estimates of a --rows FILE against the current truths, without "
+                             "running the estimators")
     args = parser.parse_args()
+    if args.rescore is not None:
+        if not os.path.isfile(args.rescore):
+            parser.error(f"--rescore: no such file: {args.rescore}")
+        rescore(args.rescore, args)
+        return
     defs = load_definitions()
     m = args.imputations or defs.n_imputations
     b = defs.n_bootstrap if args.bootstrap is None else args.bootstrap

@@ -37,6 +37,8 @@ CATEGORIES = ("infection", "dural_tear", "neurological", "procedural_pain", "vte
 SEVERITY_SHARES = {"mild": 0.55, "moderate": 0.3, "severe": 0.12, "life_threatening": 0.025, "fatal": 0.005}
 SERIOUS_SHARE = SEVERITY_SHARES["severe"] + SEVERITY_SHARES["life_threatening"] + SEVERITY_SHARES["fatal"]
 SURVIVAL_HORIZONS = (12.0, 24.0)
+SITES = {"S01": 0.25, "S02": 0.2, "S03": 0.15, "S04": 0.1, "S05": 0.1, "S06": 0.08, "S07": 0.07, "S08": 0.05}
+"""The simulated network's eight clinics and their shares of patients."""
 REACHED_BY_CALL = 0.5
 """Chance that a call reaches a patient who missed a questionnaire (the surgery status is then known)."""
 
@@ -96,6 +98,7 @@ def _odi(bodi, plateau, months, surgery_months, tp_noise, post_noise) -> np.ndar
 
 def simulate_cohort(n: int, seed: int, *, confounding: bool = True, informative_dropout: bool = True,
                     surgery: bool = True, stop_after_surgery: bool = False,
+                    site_effects: np.ndarray | None = None,
                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
     """Simulate ``n`` treated patients with their follow-ups and complications.
 
@@ -112,7 +115,14 @@ def simulate_cohort(n: int, seed: int, *, confounding: bool = True, informative_
         of treated patients whose surgery time exceeds ``h`` months (no death or loss);
         ``complications["any" | "serious"][class]``, the expected share of treated patients
         with at least one (serious) complication; ``complete_odi[tp]``, every patient's ODI
-        at ``tp`` under the treatment given, answered or not (in ``patients`` order).
+        at ``tp`` under the treatment given, answered or not (in ``patients`` order);
+        ``site_effects``, the eight clinics' effects on the ODI plateau.
+
+    The clinics' effects (normal, SD 3 ODI points) are drawn per registry: they do not
+    shrink with the number of patients, so a registry's figures describe its own clinics,
+    and a simulation study judges them against the truth of a population treated at the
+    same clinics (``site_effects`` given: the same effects, with new patients; the stream
+    of random numbers is otherwise the one the seed gives).
 
     ``stop_after_surgery`` stops the questionnaires of a patient once the registry knows of
     a subsequent surgery (status ``stopped``), as protocols that end follow-up there do.
@@ -122,8 +132,11 @@ def simulate_cohort(n: int, seed: int, *, confounding: bool = True, informative_
     rng = np.random.default_rng(seed)
     x = _case_mix(rng, n)
     treatment, would_be = _assign(rng, x, confounding)
-    sites = rng.choice([f"S{i:02d}" for i in range(1, 9)], n, p=[.25, .2, .15, .1, .1, .08, .07, .05])
-    site_effect = pd.Series(rng.normal(0, 3, 8), index=[f"S{i:02d}" for i in range(1, 9)])[sites].to_numpy()
+    sites = rng.choice(list(SITES), n, p=list(SITES.values()))
+    clinic_effects = rng.normal(0, 3, len(SITES))
+    if site_effects is not None:
+        clinic_effects = np.asarray(site_effects, dtype=float).reshape(len(SITES))
+    site_effect = pd.Series(clinic_effects, index=list(SITES))[sites].to_numpy()
     physician = np.char.add(sites.astype(str), np.char.add("-D", rng.integers(1, 4, n).astype(str)))
     noise, post_noise, u_surg = rng.normal(0, 22, n), rng.normal(0, 12, n), rng.random(n)
     tp_noise = {tp: rng.normal(0, 5, n) for tp in TIMEPOINTS}
@@ -146,6 +159,7 @@ def simulate_cohort(n: int, seed: int, *, confounding: bool = True, informative_
     complications = _complications(rng, patients)
     truth = _truth(patients, followups, potential, treatment, would_be, bodi)
     truth["complete_odi"] = {tp: own[tp].copy() for tp in TIMEPOINTS}
+    truth["site_effects"] = clinic_effects.copy()
     truth["surgery_free"] = {h: _group_means(own["t_surg"] > h, patients) for h in SURVIVAL_HORIZONS}
     risk = patients["treatment_class"].map(COMPLICATION_RATE).to_numpy()
     truth["complications"] = {"any": _group_means(1 - np.exp(-risk), patients),
