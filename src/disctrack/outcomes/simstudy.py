@@ -15,7 +15,7 @@ Table 6), each with its Monte Carlo standard error (MCSE):
 The truth a coverage is judged against is the estimand's value in the *population treated
 at the replicate's clinics*: a registry's figures describe its own clinics, and the
 simulator draws each registry's clinic effects anew (they do not shrink with its size:
-at 3,000 patients they are a third of the spread of the success rates between
+at 3,000 patients they make about 40% of the variance of the success rates between
 replicates). :func:`population_truth` computes it from a twin registry of
 :data:`TWIN_N` new patients treated at the same clinics; ``truth`` in a row is that value,
 and bias and coverage are judged against it replicate by replicate. The sample truth
@@ -52,8 +52,8 @@ SCORE_METHODS = {"completers": "completers only", "mi": "MI", "ipw": "IPW"}
 MEASURES = {"success": "success", "odi_change": "ODI change"}
 TWIN_N = 100_000
 """Patients of the twin registry whose complete data give a replicate's population truth
-(Monte Carlo error about 0.008 for the smallest class's success rate, a twelfth of the
-variance of its estimate at 3,000 patients)."""
+(Monte Carlo error about 0.008 for the smallest class's success rate, whose variance is
+about a fortieth of its estimate's at 3,000 patients)."""
 TWIN_SEED = 10**9
 """Added to a replicate's seed to seed its twin."""
 COMPLICATION_KINDS = {"any": "any complication", "serious": "serious complication"}
