@@ -220,7 +220,7 @@ def main() -> None:
                              "(to look at a long run before it ends)")
     parser.add_argument("--rescore", metavar="FILE", default=None,
                         help="judge the estimates of a --rows FILE against the current truths, without "
-                             "running the estimators")
+                             "running the estimators (give --stop-after-surgery if the run had it)")
     args = parser.parse_args()
     if args.rescore is not None:
         if not os.path.isfile(args.rescore):
