@@ -132,21 +132,37 @@ def _rescored(job: tuple[int, int, list[dict]], stop: bool) -> list[dict]:
     n, seed, rows = job
     sample = simulate_cohort(n, seed, confounding=True, informative_dropout=True, surgery=True,
                              stop_after_surgery=stop)[3]
-    for row in rows:
-        row.setdefault("truth_key", _legacy_key(row))
-        if row["truth_key"][0] == "surgery_free":
-            row["truth_key"][1] = float(row["truth_key"][1])  # JSON has no float keys
     add_truths(rows, population_truth(sample["site_effects"], seed, stop_after_surgery=stop), sample)
     return rows
+
+
+ROW_KEYS = ("size", "seed", "estimator", "measure", "group", "n", "estimate", "ci_low", "ci_high", "se")
+
+
+def _read_row(line: str) -> dict:
+    row = json.loads(line)
+    missing = [key for key in ROW_KEYS if key not in row]
+    if missing:
+        raise ValueError(f"no {', '.join(missing)}")
+    row.setdefault("truth_key", _legacy_key(row))
+    if row["truth_key"][0] == "surgery_free":
+        row["truth_key"][1] = float(row["truth_key"][1])  # JSON has no float keys
+    return row
 
 
 def rescore(path: str, args: argparse.Namespace) -> None:
     """Print the tables of a --rows file's estimates, judged against the current truths."""
     by_replicate: dict[tuple[int, int], list[dict]] = {}
     with open(path, encoding="utf-8") as rows_file:
-        for line in rows_file:
-            row = json.loads(line)
+        for number, line in enumerate(rows_file, start=1):
+            try:
+                row = _read_row(line)
+            except (ValueError, KeyError, IndexError, StopIteration) as exc:
+                raise SystemExit(f"bench_coverage.py: error: --rescore: line {number} of {path} is not a row "
+                                 f"that --rows writes ({exc})") from None
             by_replicate.setdefault((row["size"], row["seed"]), []).append(row)
+    if not by_replicate:
+        raise SystemExit(f"bench_coverage.py: error: --rescore: {path} holds no rows")
     jobs = [(n, seed, rows) for (n, seed), rows in sorted(by_replicate.items())]
     work = partial(_rescored, stop=args.stop_after_surgery)
     with multiprocessing.Pool(args.jobs, initializer=_one_blas_thread) as pool:
