@@ -43,6 +43,7 @@ MIDDLEWARE = [
     "disctrack.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "disctrack.core.sessions.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -94,7 +95,8 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Staff sessions end after DISCTRACK_SESSION_MINUTES of inactivity and when the browser closes.
 SESSION_COOKIE_AGE = 60 * config.env_int("DISCTRACK_SESSION_MINUTES", 30, minimum=1)
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed at most once a minute (core/sessions.py), not written on every request.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

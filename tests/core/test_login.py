@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -60,10 +63,33 @@ def test_next_must_stay_on_this_site(client, personas):
     assert response["Location"] == reverse("patient-list")
 
 
-def test_sessions_expire_after_inactivity():
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+@pytest.mark.django_db
+def test_sessions_expire_after_thirty_minutes_of_inactivity_without_a_write_per_page(client, personas):
+    from django.contrib.sessions.models import Session
+    from django.test.utils import CaptureQueriesContext
+    from django.db import connection
+
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    start = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        client.post(reverse("login"), {"username": "coordinator", "password": PASSWORD})
+        key = client.session.session_key
+        client.get(reverse("patient-list"))
+        # Page views within a minute of the last renewal do not write the session.
+        clock.shift(dt.timedelta(seconds=30))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("patient-list")).status_code == 200
+        assert not [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+        # Working on keeps the session alive past thirty minutes from the log-in ...
+        for _ in range(4):
+            clock.shift(dt.timedelta(minutes=10))
+            assert client.get(reverse("patient-list")).status_code == 200
+        assert Session.objects.get(session_key=key).expire_date >= start + dt.timedelta(minutes=69)
+        # ... and thirty minutes without a request end it.
+        clock.shift(dt.timedelta(minutes=30, seconds=1))
+        response = client.get(reverse("patient-list"))
+        assert response.status_code == 302 and reverse("login") in response["Location"]
 
 
 @pytest.mark.django_db
