@@ -97,3 +97,27 @@ def test_the_navigation_provider_offers_the_audit_log_to_administrators(rf, pers
                                                {"url": "/audit/", "label": "Audit log"}]}
     request.user = personas.coordinator
     assert navigation(request) == {}
+
+
+def test_a_trail_longer_than_the_pages_reach_says_so_and_offers_the_filters(client_for, personas, patient,
+                                                                            monkeypatch):
+    """A network's trail holds millions of entries: the page counts only as far as its pages
+    reach (the newest CAP) and says so, instead of counting the whole trail."""
+    from disctrack.core import paging
+
+    monkeypatch.setattr(paging.CappedPaginator, "cap", 3)
+    from disctrack.registry.models import AuditEntry
+
+    assert AuditEntry.objects.filter(site=personas.site_a).count() > 3
+    page = client_for(personas.admin).get(reverse("audit-log"), {"page": 99})
+    assert page.context["page"].paginator.count == 3
+    assert "the newest 3 only; filter to reach older ones" in page.content.decode()
+    filtered = client_for(personas.admin).get(reverse("audit-log"), {"model": "registry.Patient"})
+    assert "filter to reach older ones" not in filtered.content.decode()
+
+
+def test_the_record_types_are_named_for_people(client_for, personas, patient):
+    response = client_for(personas.admin).get(reverse("audit-log"))
+    choices = dict(response.context["form"].fields["model"].choices)
+    assert choices["registry.Complication"] == "Complication"
+    assert choices["auth.User"] == "User"

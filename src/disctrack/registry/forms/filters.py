@@ -35,9 +35,9 @@ class AuditFilterForm(forms.Form):
     date_from = forms.DateField(label="From", required=False, widget=DateInput)
     date_to = forms.DateField(label="To", required=False, widget=DateInput)
 
-    def __init__(self, *args, models: list[str], zone_name: str, **kwargs):
+    def __init__(self, *args, models: list[tuple[str, str]], zone_name: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = _any([(name, name) for name in models], "All")
+        self.fields["model"].choices = _any(models, "All")
         self.fields["date_from"].help_text = f"Dates in {zone_name}."
 
     def clean(self):

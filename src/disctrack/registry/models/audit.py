@@ -11,16 +11,25 @@ from disctrack.registry.models import audit_chain
 # Record types whose model moved to another app: each entry keeps the label it was written
 # with (the trail is append-only), and the record type is shown and filtered by the current one.
 FORMER_LABELS = {"registry.TimePoint": ("followup.TimePoint",)}
-_CURRENT_LABEL = {old: new for new, olds in FORMER_LABELS.items() for old in olds}
-
-
-def current_label(label: str) -> str:
-    return _CURRENT_LABEL.get(label, label)
+# The apps whose records the actions audit (with the staff accounts).
+AUDITED_APPS = ("registry", "surveys", "followup")
 
 
 def labels_of(label: str) -> tuple[str, ...]:
     """Every label the record type was written with, the current one first."""
     return (label, *FORMER_LABELS.get(label, ()))
+
+
+def record_types() -> list[tuple[str, str]]:
+    """(label, name) of every kind of record the trail can hold, by name: the filter's
+    choices, known without reading the trail (millions of entries in a network)."""
+    from django.apps import apps
+
+    kinds = [model for model in apps.get_models()
+             if model._meta.app_label in AUDITED_APPS and model not in (AuditEntry, AuditChainHead)]
+    kinds.append(apps.get_model(settings.AUTH_USER_MODEL))
+    return sorted(((m._meta.label, str(m._meta.verbose_name).capitalize()) for m in kinds),
+                  key=lambda kind: kind[1])
 
 
 class AuditTrailIsAppendOnly(Exception):

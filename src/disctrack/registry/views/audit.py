@@ -7,22 +7,22 @@ import zoneinfo
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from disctrack.core.paging import CappedPaginator
 from disctrack.registry.access import MANAGE, access_patient, memberships, site_ids
 from disctrack.registry.forms.filters import AuditFilterForm
 from disctrack.registry.models import AuditEntry
-from disctrack.registry.models.audit import current_label, labels_of
+from disctrack.registry.models.audit import labels_of, record_types
 from disctrack.registry.views.common import patient_context
 
 PAGE_SIZE = 100
 
 
 def _page(request, entries: QuerySet):
-    return Paginator(entries.select_related("site"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return CappedPaginator(entries.select_related("site"), PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 @login_required
@@ -65,9 +65,8 @@ def audit_log(request):
     if not sites:
         raise PermissionDenied("Only administrators see the audit log")
     entries = AuditEntry.objects.filter(site_id__in=sites)
-    models = sorted({current_label(label) for label in entries.values_list("model", flat=True).distinct()})
     zone = _filter_zone(request.user, sites)
-    form = AuditFilterForm(request.GET or None, models=models, zone_name=str(zone))
+    form = AuditFilterForm(request.GET or None, models=record_types(), zone_name=str(zone))
     if form.is_bound:
         entries = _filtered(entries, form.cleaned_data, zone) if form.is_valid() else entries.none()
     return render(request, "registry/audit_log.html", {"form": form, "page": _page(request, entries)})
