@@ -11,14 +11,7 @@ from django.urls import reverse
 from tests.followup.answers import MONTH_1, enter, enter_baseline
 from tests.followup.conftest import treat
 
-from disctrack.followup.completeness import (
-    COLUMNS,
-    by_month,
-    by_timepoint,
-    completeness_frame,
-    response_rate,
-    timepoint_states,
-)
+from disctrack.followup.completeness import by_month, by_timepoint, response_rate, timepoint_state
 from disctrack.registry.actions import do_record_event
 
 TODAY = datetime(2026, 3, 25, 10, tzinfo=UTC)
@@ -55,19 +48,31 @@ def today():
         yield
 
 
-def test_the_frame_has_one_row_per_time_point_with_its_state(personas, cohort, today):
-    frame = completeness_frame([personas.site_a.id])
-    assert list(frame.columns) == COLUMNS and len(frame) == 4 * 9
-    m1 = frame[frame["timepoint"] == "m1"].set_index("registry_id")
-    answers, missed, withdraws, dies = (p.registry_id for p in cohort)
-    assert m1.loc[answers, ["state", "channel", "invited"]].tolist() == ["answered", "phone", True]
-    assert m1.loc[missed, ["state", "messages_sent"]].tolist() == ["missed", 1]
-    assert m1.loc[withdraws, "state"] == "withdrawn" and m1.loc[dies, "state"] == "dead"
-    assert set(frame[frame["timepoint"] == "m3"]["state"]) == {"upcoming", "withdrawn", "dead"}
+def _states(patients, code: str, on: date) -> list[str]:
+    from disctrack.registry.models import TimePoint
+
+    states = dict(TimePoint.objects.filter(code=code).annotate(state=timepoint_state(on))
+                  .values_list("patient_id", "state"))
+    return [states[patient.id] for patient in patients]
+
+
+def test_each_time_point_has_one_state_as_of_a_date(personas, cohort, today):
+    """m1's window (about 15 February to 15 March) has closed by 25 March: answered, missed
+    (no answer), and the withdrawal and death of 24 February, before it closed, take the
+    other two out; m3 has not opened."""
+    assert _states(cohort, "m1", TODAY.date()) == ["answered", "missed", "withdrawn", "dead"]
+    assert _states(cohort, "m3", TODAY.date()) == ["upcoming", "upcoming", "withdrawn", "dead"]
+    m3 = cohort[0].timepoints.get(code="m3")
+    assert _states(cohort[:2], "m3", m3.opens_on) == ["open", "open"]
+    assert _states(cohort[:2], "m3", m3.closes_on) == ["open", "open"]
+    # The day after its window closes, an unanswered pending time point is missed, even
+    # before the worker closes it.
+    from datetime import timedelta
+    assert _states(cohort[:2], "m3", m3.closes_on + timedelta(days=1)) == ["missed", "missed"]
 
 
 def test_per_time_point_counts_and_the_response_rate(personas, cohort, today):
-    table = by_timepoint(completeness_frame()).set_index("timepoint")
+    table = by_timepoint().set_index("timepoint")
     m1 = table.loc["m1"]
     assert (m1["invited"], m1["answered"], m1["phone"], m1["missed"], m1["withdrawn"], m1["dead"]) == (4, 1, 1, 1, 1, 1)
     assert m1["response_rate"] == 0.5  # 1 of 2 settled: the withdrawn and the dead are outside
@@ -77,13 +82,13 @@ def test_per_time_point_counts_and_the_response_rate(personas, cohort, today):
 
 
 def test_the_response_rate_by_month_of_the_target_date(personas, cohort, today):
-    months = by_month(completeness_frame()).set_index("month")
+    months = by_month().set_index("month")
     assert months.loc["2026-02", ["answered", "missed", "open"]].tolist() == [1, 3, 0]
     assert months.loc["2026-03", ["answered", "missed", "response_rate"]].tolist() == [1, 1, 0.5]
 
 
 def test_an_empty_registry_gives_empty_tables(db):
-    assert by_timepoint(completeness_frame()).empty and by_month(completeness_frame()).empty
+    assert by_timepoint().empty and by_month().empty
 
 
 def test_the_page_shows_each_time_point_and_month(personas, cohort, client_for, today):
@@ -98,22 +103,6 @@ def test_the_outsider_sees_only_their_own_site(personas, cohort, client_for, tod
     assert client.get(reverse("completeness"), {"site": "site-a"}).status_code == 404
     page = client.get(reverse("completeness")).content.decode()
     assert "Clinic B" in page and "Clinic A" not in page and "No treated patients yet" in page
-
-
-def test_one_state_per_time_point_as_of_a_date():
-    """Hand table, as of 10 March 2026: a death recorded after a window closed unanswered
-    leaves that time point missed; one recorded before it closed takes it out."""
-    window = (date(2026, 1, 1), date(2026, 2, 1))
-    rows = [("answered", None, "answered"), ("missed", None, "missed"), ("stopped", None, "stopped"),
-            ("dead", date(2026, 1, 15), "dead"), ("dead", date(2026, 3, 1), "missed"),
-            ("withdrawn", date(2026, 1, 20), "withdrawn"), ("withdrawn", date(2026, 2, 2), "missed")]
-    states = timepoint_states([r[0] for r in rows], [window[0]] * len(rows), [window[1]] * len(rows),
-                              [r[1] for r in rows], date(2026, 3, 10))
-    assert list(states) == [r[2] for r in rows]
-    pending = timepoint_states(["pending"] * 3, [date(2026, 1, 1), date(2026, 3, 1), date(2026, 4, 1)],
-                               [date(2026, 2, 1), date(2026, 4, 1), date(2026, 5, 1)], [None] * 3,
-                               date(2026, 3, 10))
-    assert list(pending) == ["missed", "open", "upcoming"]
 
 
 def test_the_response_rate_leaves_nothing_settled_as_unknown():

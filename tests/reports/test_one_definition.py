@@ -26,7 +26,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from tests.reports.helpers import answer, enroll_treated, treatment_data
 
-from disctrack.followup.completeness import by_timepoint, completeness_frame
+from disctrack.followup.completeness import by_timepoint
 from disctrack.registry.actions import do_change_site_protocol, do_record_event, do_record_treatment
 
 TREATED_ON = date(2025, 6, 2)
@@ -55,7 +55,7 @@ def six_months(personas):
 
 
 def test_the_completeness_page_counts_each_state_once(personas, six_months):
-    table = by_timepoint(completeness_frame([personas.site_a.id])).set_index("timepoint")
+    table = by_timepoint([personas.site_a.id]).set_index("timepoint")
     m6 = table.loc["m6"]
     assert (m6["answered"], m6["missed"], m6["stopped"], m6["dead"], m6["withdrawn"]) == (3, 2, 1, 1, 1)
     assert m6["response_rate"] == pytest.approx(0.6)

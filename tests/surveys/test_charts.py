@@ -41,3 +41,21 @@ def test_the_svg_is_inline_ready_named_and_free_of_script():
 def test_ticks_are_spaced_so_they_can_be_read():
     assert _spaced([0, 1, 3, 6]) == [0, 1, 3, 6]
     assert _spaced([0, 1, 3, 6, 12, 24, 60]) == [0, 3, 6, 12, 24, 60]
+
+
+def test_a_chart_is_drawn_once_for_the_same_data_and_again_when_an_answer_changes(monkeypatch):
+    """The patient page is viewed far more often than its answers change: the same data is
+    not drawn twice, and a corrected value draws a new chart."""
+    from disctrack.surveys.views import charts
+
+    drawn = []
+    real_draw = charts._draw
+    monkeypatch.setattr(charts, "_draw", lambda chart: drawn.append(chart) or real_draw(chart))
+    charts.render_svg.cache_clear()
+
+    def pain(back: float) -> Chart:
+        return Chart("Back and leg pain", "Pain NRS", 10, (Line("Back pain", ((0, 8.0), (3, back))),))
+
+    first = render_svg(pain(4.0))
+    assert render_svg(pain(4.0)) == first and len(drawn) == 1
+    assert render_svg(pain(3.0)) != first and len(drawn) == 2

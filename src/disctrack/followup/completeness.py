@@ -24,51 +24,54 @@ are outside it (a recorded decision or event, not non-response); open and upcomi
 not yet counted. An answer counts whether or not the baseline was answered; the statistics
 say separately how many answers they could use.
 
-`completeness_frame` gives one row per time point; the summaries group it by site, protocol
-and time point, and by month.
+The state is one SQL expression (``timepoint_state``), so that a network's hundreds of thousands
+of time points are counted by the database: the summaries group by site, protocol and time
+point, and by month, and the report frames read the same expression row by row.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
 import numpy as np
 import pandas as pd
-from django.db.models import Count, Min, OuterRef, Q, Subquery
+from django.db.models import Case, CharField, Count, DateField, Exists, Expression, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import TruncMonth
 
 from disctrack.core.timing import local_today
-from disctrack.followup.models import MessageStatus
+from disctrack.followup.models import MessageStatus, OutboundMessage
 from disctrack.outcomes.timepoints import completeness
 from disctrack.registry.choices import EventKind
 from disctrack.registry.models import Channel, Event, Site, TimePoint, TimePointStatus
 
-COLUMNS = [
-    "site", "site_name", "registry_id", "treatment_kind", "protocol", "protocol_version",
-    "timepoint", "label", "months", "opens_on", "target_on", "closes_on", "status", "state",
-    "channel", "answered_at", "invited", "invited_at", "messages_sent",
-]
 STATES = ["answered", "missed", "withdrawn", "dead", "stopped", "open", "upcoming"]
 CHANNELS = list(Channel.values)
-_SENT_TO_PATIENT = Q(messages__status=MessageStatus.SENT, messages__step__in=["email", "email_reminder", "sms", "email_after_call"])
+PATIENT_STEPS = ["email", "email_reminder", "sms", "email_after_call"]
 _ENDED_BY_EVENT = (TimePointStatus.DEAD, TimePointStatus.WITHDRAWN)
+TIMEPOINT_KEYS = ["site", "protocol", "protocol_version", "months", "timepoint", "label"]
 
 
-def timepoint_states(status, opens_on, closes_on, ended_on, on) -> np.ndarray:
-    """Each time point's state as of ``on`` (see the module docstring).
+def ending_event() -> Subquery:
+    """The first death or withdrawal of the time point's patient on or after its treatment."""
+    events = (Event.objects.filter(episode__patient_id=OuterRef("patient_id"),
+                                   kind__in=[EventKind.DEATH, EventKind.WITHDRAWAL],
+                                   occurred_on__gte=OuterRef("treatment__performed_on"))
+              .order_by("occurred_on").values("occurred_on")[:1])
+    return Subquery(events, output_field=DateField())
 
-    All arguments are aligned arrays (or Series) but ``on``, which may be one date or one
-    per time point: ``status`` the registry status, ``opens_on`` and ``closes_on`` its
-    window, ``ended_on`` the date of the death or withdrawal that ended the patient's
-    follow-up after the treatment (missing when none).
-    """
-    status = np.asarray(status, dtype=object)
-    opens = pd.to_datetime(pd.Series(np.asarray(opens_on))).to_numpy()
-    closes = pd.to_datetime(pd.Series(np.asarray(closes_on))).to_numpy()
-    ended = pd.to_datetime(pd.Series(np.asarray(ended_on, dtype=object))).to_numpy()
-    today = pd.to_datetime(pd.Series(np.broadcast_to(np.asarray(on, dtype=object), status.shape))).to_numpy()
-    pending = status == TimePointStatus.PENDING
-    closed_before_event = np.isin(status, _ENDED_BY_EVENT) & (closes < ended)  # NaT compares False
-    return np.select(
-        [pending & (closes < today), pending & (opens <= today), pending, closed_before_event],
-        ["missed", "open", "upcoming", "missed"], status.astype(str))
+
+def timepoint_state(on: date | Expression) -> Case:
+    """Each time point's state as of ``on`` (see the module docstring), as an expression on
+    TimePoint: ``on`` is a date, or an expression giving each time point's date (its site's
+    today). The ending event is looked up only for the dead and withdrawn."""
+    on = Value(on, output_field=DateField()) if isinstance(on, date) else on
+    pending = Q(status=TimePointStatus.PENDING)
+    return Case(
+        When(pending & Q(closes_on__lt=on), then=Value("missed")),
+        When(pending & Q(opens_on__lte=on), then=Value("open")),
+        When(pending, then=Value("upcoming")),
+        When(Q(status__in=_ENDED_BY_EVENT) & Q(closes_on__lt=ending_event()), then=Value("missed")),
+        default=F("status"), output_field=CharField())
 
 
 def response_rate(answered, missed):
@@ -78,46 +81,17 @@ def response_rate(answered, missed):
     return completeness(answered, answered + np.asarray(missed, dtype=float))
 
 
-def _ending_event() -> Subquery:
-    """The first death or withdrawal of the time point's patient on or after its treatment."""
-    events = (Event.objects.filter(episode__patient_id=OuterRef("patient_id"),
-                                   kind__in=[EventKind.DEATH, EventKind.WITHDRAWAL],
-                                   occurred_on__gte=OuterRef("treatment__performed_on"))
-              .order_by("occurred_on").values("occurred_on")[:1])
-    return Subquery(events)
+def _today_at_sites(sites: list[Site]) -> Case:
+    """Each time point's site's today, in the site's timezone."""
+    return Case(*(When(patient__site_id=site.id, then=Value(local_today(site.zone))) for site in sites),
+                output_field=DateField())
 
 
-def completeness_frame(site_ids: list[int] | None = None) -> pd.DataFrame:
-    """One row per time point: its window, its state today at its site, how it was invited."""
-    sites = Site.objects.all() if site_ids is None else Site.objects.filter(id__in=site_ids)
-    today = {site.id: local_today(site.zone) for site in sites}
-    rows = (
-        TimePoint.objects.filter(patient__site_id__in=list(today))
-        .annotate(invited_at=Min("messages__sent_at", filter=_SENT_TO_PATIENT),
-                  messages_sent=Count("messages", filter=_SENT_TO_PATIENT),
-                  ended_on=_ending_event())
-        .values("patient__site_id", "patient__site__code", "patient__site__name", "patient__registry_id",
-                "treatment__kind", "protocol", "protocol_version", "code", "label", "months", "opens_on",
-                "target_on", "closes_on", "status", "channel", "answered_at", "invited_at", "messages_sent",
-                "ended_on")
-        .order_by("patient__site__code", "months", "target_on", "id")
-    )
-    raw = pd.DataFrame.from_records(list(rows))
-    if raw.empty:
-        return pd.DataFrame(columns=COLUMNS)
-    frame = pd.DataFrame({
-        "site": raw["patient__site__code"], "site_name": raw["patient__site__name"],
-        "registry_id": raw["patient__registry_id"], "treatment_kind": raw["treatment__kind"],
-        "protocol": raw["protocol"], "protocol_version": raw["protocol_version"], "timepoint": raw["code"],
-        "label": raw["label"], "months": raw["months"], "opens_on": raw["opens_on"],
-        "target_on": raw["target_on"], "closes_on": raw["closes_on"], "status": raw["status"],
-        "state": timepoint_states(raw["status"], raw["opens_on"], raw["closes_on"], raw["ended_on"],
-                                  raw["patient__site_id"].map(today)),
-        "channel": raw["channel"].where(raw["channel"] != "", None), "answered_at": raw["answered_at"],
-        "invited": raw["messages_sent"] > 0, "invited_at": raw["invited_at"],
-        "messages_sent": raw["messages_sent"],
-    })
-    return frame[COLUMNS]
+def _timepoints(site_ids: list[int] | None):
+    sites = list(Site.objects.all() if site_ids is None else Site.objects.filter(id__in=site_ids))
+    return (TimePoint.objects.filter(patient__site_id__in=[site.id for site in sites])
+            .annotate(state=timepoint_state(_today_at_sites(sites)), site=F("patient__site__code"))
+            .order_by())
 
 
 def _rate(table: pd.DataFrame) -> pd.DataFrame:
@@ -125,26 +99,40 @@ def _rate(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def by_timepoint(frame: pd.DataFrame) -> pd.DataFrame:
-    """Per site, protocol and time point: invited, answered by channel, missed, ... and rate."""
-    keys = ["site", "protocol", "protocol_version", "months", "timepoint", "label"]
-    if frame.empty:
-        return pd.DataFrame(columns=[*keys, "invited", *STATES, *CHANNELS, "response_rate"])
-    states = pd.crosstab([frame[k] for k in keys], frame["state"]).reindex(columns=STATES, fill_value=0)
-    answered = frame[frame["state"] == "answered"]
-    channels = pd.crosstab([answered[k] for k in keys], answered["channel"]).reindex(
-        index=states.index, columns=CHANNELS, fill_value=0).fillna(0).astype(int)
-    invited = frame.groupby(keys)["invited"].sum().reindex(states.index)
-    table = pd.concat([invited, states, channels], axis=1).reset_index()
-    return _rate(table.sort_values(["site", "protocol", "protocol_version", "months"]))
+def by_timepoint(site_ids: list[int] | None = None) -> pd.DataFrame:
+    """Per site, protocol and time point: invited, answered by channel, missed, ... and rate.
+
+    One grouped query: rows are (time point, state, channel, invited) counts, whatever the
+    number of patients."""
+    invited = Exists(OutboundMessage.objects.filter(timepoint=OuterRef("pk"), status=MessageStatus.SENT,
+                                                    step__in=PATIENT_STEPS))
+    rows = (_timepoints(site_ids).annotate(invited=invited, timepoint=F("code"))
+            .values(*TIMEPOINT_KEYS, "state", "channel", "invited").annotate(n=Count("id")))
+    counts = pd.DataFrame.from_records(list(rows), columns=[*TIMEPOINT_KEYS, "state", "channel", "invited", "n"])
+    if counts.empty:
+        return pd.DataFrame(columns=[*TIMEPOINT_KEYS, "invited", *STATES, *CHANNELS, "response_rate"])
+    counts["invited"] = counts["invited"].astype(bool)
+    states = counts.pivot_table(index=TIMEPOINT_KEYS, columns="state", values="n", aggfunc="sum",
+                                fill_value=0).reindex(columns=STATES, fill_value=0)
+    answered = counts[counts["state"] == "answered"]
+    channels = (answered.pivot_table(index=TIMEPOINT_KEYS, columns="channel", values="n", aggfunc="sum")
+                .reindex(index=states.index, columns=CHANNELS).fillna(0).astype(int))
+    invited = counts[counts["invited"]].groupby(TIMEPOINT_KEYS)["n"].sum().reindex(states.index, fill_value=0)
+    table = pd.concat([invited.rename("invited"), states, channels], axis=1).reset_index()
+    table.columns.name = None
+    return _rate(table.sort_values(["site", "protocol", "protocol_version", "months"]).reset_index(drop=True))
 
 
-def by_month(frame: pd.DataFrame) -> pd.DataFrame:
+def by_month(site_ids: list[int] | None = None) -> pd.DataFrame:
     """Per site and month of the target date: answered, missed, still open, and the rate."""
-    if frame.empty:
+    rows = (_timepoints(site_ids).filter(state__in=["answered", "missed", "open"])
+            .annotate(month=TruncMonth("target_on")).values("site", "month", "state").annotate(n=Count("id")))
+    counts = pd.DataFrame.from_records(list(rows), columns=["site", "month", "state", "n"])
+    if counts.empty:
         return pd.DataFrame(columns=["site", "month", "answered", "missed", "open", "response_rate"])
-    due = frame[frame["state"].isin(["answered", "missed", "open"])].copy()
-    due["month"] = pd.to_datetime(due["target_on"]).dt.strftime("%Y-%m")
-    table = pd.crosstab([due["site"], due["month"]], due["state"]).reindex(
-        columns=["answered", "missed", "open"], fill_value=0).reset_index()
-    return _rate(table.sort_values(["site", "month"]))
+    counts["month"] = pd.to_datetime(counts["month"]).dt.strftime("%Y-%m")
+    table = counts.pivot_table(index=["site", "month"], columns="state", values="n", aggfunc="sum",
+                               fill_value=0).reindex(columns=["answered", "missed", "open"], fill_value=0)
+    table = table.reset_index()
+    table.columns.name = None
+    return _rate(table.sort_values(["site", "month"]).reset_index(drop=True))

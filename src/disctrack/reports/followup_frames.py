@@ -4,7 +4,7 @@ The current response of an instrument at a time point is its highest submitted v
 correction is a new version; drafts never count).
 
 Each time point's state as of ``as_of`` is the one the completeness page shows
-(``followup.completeness.timepoint_states``: answered, missed, stopped, withdrawn, dead,
+(``followup.completeness.timepoint_state``: answered, missed, stopped, withdrawn, dead,
 open, upcoming), mapped to the outcome package's statuses:
 
 * ``answered``, ``missed``, ``withdrawn`` and ``dead`` are kept (a time point closed by a
@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from django.db.models import QuerySet
 
-from disctrack.followup.completeness import timepoint_states
+from disctrack.followup.completeness import timepoint_state
 from disctrack.outcomes.frames import FOLLOWUP_COLUMNS
 from disctrack.registry.models import Channel, TimePoint, Treatment
 from disctrack.surveys.models import Response, ResponseStatus
@@ -41,18 +41,15 @@ STATUS_OF_STATE = {"open": "pending", "upcoming": "not_due"}
 TIMEPOINT_FIELDS = ("id", "treatment_id", "code", "months", "status", "channel", "opens_on", "closes_on")
 
 
-def followup_frame(index: QuerySet[Treatment], base: pd.DataFrame, ends: pd.DataFrame,
+def followup_frame(index: QuerySet[Treatment], base: pd.DataFrame,
                    as_of: date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The followups frame of the index treatments in ``base``, and their baseline scores
-    (``baseline_odi``, ...) keyed by treatment id.
-
-    ``ends`` holds ``death_date`` and ``withdrawal_date`` by treatment id.
-    """
-    rows = TimePoint.objects.filter(treatment__in=index).values_list(*TIMEPOINT_FIELDS)
-    tps = pd.DataFrame.from_records(list(rows), columns=TIMEPOINT_FIELDS)
+    (``baseline_odi``, ...) keyed by treatment id."""
+    rows = (TimePoint.objects.filter(treatment__in=index).annotate(state=timepoint_state(as_of))
+            .values_list(*TIMEPOINT_FIELDS, "state"))
+    tps = pd.DataFrame.from_records(list(rows), columns=[*TIMEPOINT_FIELDS, "state"])
     tps = tps.merge(base[["treatment_id", "patient_id"]], on="treatment_id", how="inner")
-    ended = ends.min(axis=1).reindex(tps["treatment_id"]).to_numpy()
-    tps["status"] = _status(tps, ended, as_of)
+    tps["status"] = _status(tps, as_of)
     answered = tps["status"] == "answered"
     tps["channel"] = tps["channel"].map(CHANNELS).where(answered, None)
     tps = tps.merge(_current_scores(index), left_on="id", right_index=True, how="left")
@@ -65,9 +62,8 @@ def followup_frame(index: QuerySet[Treatment], base: pd.DataFrame, ends: pd.Data
     return followups, baseline
 
 
-def _status(tps: pd.DataFrame, ended: np.ndarray, as_of: date) -> pd.Series:
-    states = pd.Series(timepoint_states(tps["status"], tps["opens_on"], tps["closes_on"], ended, as_of),
-                       index=tps.index)
+def _status(tps: pd.DataFrame, as_of: date) -> pd.Series:
+    states = tps["state"]
     status = states.replace(STATUS_OF_STATE)
     stopped = states == "stopped"
     closes = pd.to_datetime(tps["closes_on"])

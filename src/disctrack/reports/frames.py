@@ -121,7 +121,7 @@ def build_frames(site_ids: list[int], *, physician_id: int | None = None,
     excluded = [{"registry_id": registry_id, "left_out": "patient", "reason": reason}
                 for registry_id, reason in bad.values()]
     ends = _event_dates(base, events)
-    followups, baseline = followup_frame(index, base, ends[["death_date", "withdrawal_date"]], as_of)
+    followups, baseline = followup_frame(index, base, as_of)
     known = _status_known(index, as_of)
     patients = _patients(base, index.values("episode_id"), ends, baseline, treatments, known)
     patients, implausible = _implausible_case_mix(patients)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.utils.html import escape
@@ -47,6 +48,12 @@ class Chart:
         return render_svg(self)
 
 
+# Drawing a chart takes most of a patient page's time; a Chart is its data (frozen, hashable),
+# so the same data is drawn once per process and any change of an answer draws it anew.
+# About 30 kB each: 256 charts are under 10 MB a worker.
+CHARTS_KEPT = 256
+
+
 def latest_scores(timepoints) -> dict[tuple[int, str], dict]:
     """{(months, instrument): scores} of the time points' current responses.
 
@@ -82,6 +89,7 @@ def patient_charts(timepoints) -> list[Chart]:
     return [chart for chart in charts if chart.months]
 
 
+@lru_cache(maxsize=CHARTS_KEPT)
 def render_svg(chart: Chart) -> str:
     import matplotlib  # loaded by the first chart drawn, not when the page's code is imported
 
