@@ -66,8 +66,8 @@ def test_next_must_stay_on_this_site(client, personas):
 @pytest.mark.django_db
 def test_sessions_expire_after_thirty_minutes_of_inactivity_without_a_write_per_page(client, personas):
     from django.contrib.sessions.models import Session
-    from django.test.utils import CaptureQueriesContext
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True

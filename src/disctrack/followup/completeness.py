@@ -35,7 +35,20 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-from django.db.models import Case, CharField, Count, DateField, Exists, Expression, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    Expression,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 
 from disctrack.core.timing import local_today
