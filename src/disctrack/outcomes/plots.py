@@ -111,7 +111,10 @@ def calibration_figure(result: CandidacyResult, names: Mapping[str, str] | None 
     for i, (t, curve) in enumerate(curves.items()):
         ax = fig.add_subplot(rows, cols, i + 1)
         ax.plot([0, 1], [0, 1], "--", color="grey", linewidth=1, label="ideal")
-        err = [curve["observed"] - curve["observed_low"], curve["observed_high"] - curve["observed"]]
+        # A pooled share near 0 or 1 can sit a hair outside its interval (pooled on another
+        # scale): the bar is drawn from the interval's end, never with a negative length.
+        err = np.clip([curve["observed"] - curve["observed_low"], curve["observed_high"] - curve["observed"]],
+                      0, None)
         ax.errorbar(curve["mean_predicted"], curve["observed"], yerr=err, fmt="o", capsize=2, markersize=4,
                     label="observed (95% interval)")
         row = perf.loc[t]

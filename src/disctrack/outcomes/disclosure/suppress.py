@@ -8,7 +8,7 @@
    to each cell that fails (in an identity with it; the smallest count large enough to give
    the protection range, else the largest), and audit again. After :data:`MAX_ROUNDS`
    rounds every published cell linked to a failing one is hidden (the table is withheld),
-   which always passes: with nothing published the system has no bound.
+   and the audit is run again: with nothing published the system has no bound.
 4. Figures computed from counts are withheld when a count they rest on is, when they would
    show a number of people below ``min_cell``, or when they cannot be audited.
 """
@@ -22,6 +22,8 @@ from .intervals import Bounds, Interval, Signature, Solver, implies_small, run_a
 from .model import Coefs, Key, Model
 
 MAX_ROUNDS = 30
+LAST_RESORT_ROUNDS = 3
+"""Rounds of hiding whole linked tables after MAX_ROUNDS, each audited again."""
 
 WITHHELD_SMALL = "fewer than {min_cell} people, or a count of fewer than {min_cell} could be worked out from it"
 WITHHELD_COMPLEMENT = "withheld so that a count below {min_cell} cannot be worked out"
@@ -142,13 +144,15 @@ def _suppress_counts(model: Model, min_cell: int) -> Solver:
     _follow_links(model, small)
     _row_rule(model, min_cell, complement)
     cache: dict[tuple[Key, Signature], Bounds] = {}
-    for round_ in range(MAX_ROUNDS + 1):
+    for round_ in range(MAX_ROUNDS + LAST_RESORT_ROUNDS + 1):
         result, solver = run_audit(model, min_cell, with_rates=False, cache=cache)
         if not result.failures:
             return solver
+        if round_ == MAX_ROUNDS + LAST_RESORT_ROUNDS:
+            break
         chosen: set[Key] = set()
         for failure in result.failures:
-            if round_ == MAX_ROUNDS:
+            if round_ >= MAX_ROUNDS:
                 chosen |= _whole_component(model, solver, failure.cell)
             elif failure.cell not in chosen:
                 candidate = _candidate(model, solver, failure, min_cell)
