@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from disctrack.registry.access import IDENTITY, site_ids, sites_for, visible_patients
 from disctrack.registry.choices import TreatmentKind, TreatmentRole
 from disctrack.registry.forms.filters import PatientFilterForm
-from disctrack.registry.models import TimePoint, TimePointStatus, Treatment
+from disctrack.registry.models import Patient, TimePoint, TimePointStatus, Treatment
 
 PAGE_SIZE = 50
 
@@ -54,6 +54,9 @@ def _filtered(patients: QuerySet, filters: dict, identity_sites: list[int]) -> Q
     return patients
 
 
+ORDER = ("-enrolled_at", "-id")
+
+
 def _with_columns(patients: QuerySet, identity_sites: list[int]) -> QuerySet:
     """The list's columns as subqueries: one query per page whatever its length."""
     index = Treatment.objects.filter(
@@ -70,7 +73,7 @@ def _with_columns(patients: QuerySet, identity_sites: list[int]) -> QuerySet:
     )
     if identity_sites:
         patients = patients.select_related("identity")
-    return patients.order_by("-enrolled_at", "-id")
+    return patients.order_by(*ORDER)
 
 
 def _search_help(identity_sites: list[int]) -> str:
@@ -91,7 +94,11 @@ def patient_list(request):
     patients = visible_patients(user)
     if form.is_bound:
         patients = _filtered(patients, form.cleaned_data, identity_sites) if form.is_valid() else patients.none()
-    page = Paginator(_with_columns(patients, identity_sites), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page's patients first, by an index, then their columns: a database sorting the
+    # annotated rows computes every patient's subqueries before it can skip to a page.
+    page = Paginator(patients.order_by(*ORDER).values_list("pk", flat=True), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    page.object_list = list(_with_columns(Patient.objects.filter(pk__in=list(page.object_list)), identity_sites))
     kinds = dict(TreatmentKind.choices)
     for patient in page:
         patient.index_label = kinds.get(patient.index_kind, "")
