@@ -56,34 +56,39 @@ def _annotated(queryset, prefix: str = ""):
     )
 
 
-def _timepoints(site: Site, with_identity: bool):
-    related = ["patient", "patient__identity"] if with_identity else ["patient"]
-    return TimePoint.objects.filter(patient__site=site, status=TimePointStatus.PENDING).select_related(*related)
+def _timepoints(site: Site):
+    return TimePoint.objects.filter(patient__site=site, status=TimePointStatus.PENDING)
 
 
-def _section(title: str, queryset) -> Section:
-    rows = list(queryset[:ROWS_SHOWN])
+def _section(title: str, queryset, order: tuple[str, ...], related: list[str], prefix: str = "") -> Section:
+    """The first ROWS_SHOWN rows in ``order``, then their columns: sorting annotated rows
+    would compute every candidate's subqueries before the first row is shown."""
+    shown = list(queryset.order_by(*order).values_list("pk", flat=True)[:ROWS_SHOWN])
+    chosen = queryset.model.objects.filter(pk__in=shown).select_related(*related)
+    rows = list(_annotated(chosen, prefix).order_by(*order))
     for row in rows:
         row.last_step_label = Step(row.last_step).label if row.last_step else ""
         row.last_call_label = CallOutcome(row.last_call).label if row.last_call else ""
     return Section(title, rows, queryset.count())
 
 
-def _tasks(site: Site, kind: str, today: date, with_identity: bool):
-    related = ["timepoint__patient"] + (["timepoint__patient__identity"] if with_identity else [])
-    tasks = FollowupTask.objects.filter(
+def _tasks(site: Site, kind: str, today: date):
+    return FollowupTask.objects.filter(
         timepoint__patient__site=site, timepoint__status=TimePointStatus.PENDING,
         kind=kind, status=TaskStatus.OPEN, due_on__lte=today,
-    ).select_related(*related).order_by("due_on", "timepoint__target_on", "id")
-    return _annotated(tasks, "timepoint__")
+    )
 
 
 def build_worklist(site: Site, with_identity: bool) -> Worklist:
     today = local_today(site.zone)
-    open_now = _annotated(_timepoints(site, with_identity).filter(opens_on__lte=today, closes_on__gte=today))
+    open_now = _timepoints(site).filter(opens_on__lte=today, closes_on__gte=today)
+    patient = ["patient", "patient__identity"] if with_identity else ["patient"]
+    task_patient = [f"timepoint__{name}" for name in patient]
+    task_order = ("due_on", "timepoint__target_on", "id")
     return Worklist(site=site, today=today, sections=[
-        _section("To call", _tasks(site, TaskKind.CALL, today, with_identity)),
-        _section("Overdue", open_now.filter(target_on__lt=today).order_by("closes_on", "id")),
-        _section("Due", open_now.filter(target_on__gte=today).order_by("target_on", "id")),
-        _section("Letters to post", _tasks(site, TaskKind.LETTER, today, with_identity)),
+        _section("To call", _tasks(site, TaskKind.CALL, today), task_order, task_patient, "timepoint__"),
+        _section("Overdue", open_now.filter(target_on__lt=today), ("closes_on", "id"), patient),
+        _section("Due", open_now.filter(target_on__gte=today), ("target_on", "id"), patient),
+        _section("Letters to post", _tasks(site, TaskKind.LETTER, today), task_order, task_patient,
+                 "timepoint__"),
     ])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -15,7 +16,7 @@ from disctrack.followup.models import AlertStatus, SafetyAlert
 from disctrack.registry.access import ADJUDICATE, READ, allows, membership_at
 from disctrack.registry.forms.errors import add_action_errors
 
-SHOWN = 200
+PAGE_SIZE = 50
 
 
 @login_required
@@ -26,8 +27,9 @@ def alert_list(request):
         status = AlertStatus.OPEN
     alerts = SafetyAlert.objects.filter(patient__site__in=sites, status=status).select_related(
         "patient__site", "timepoint", "resolved_by")
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "followup/alert_list.html", {
-        "alerts": alerts[:SHOWN], "total": alerts.count(), "status": status,
+        "alerts": page.object_list, "page": page, "total": page.paginator.count, "status": status,
         "statuses": AlertStatus.choices, "sites": sites_in_view(request.user, None),
         "site_code": request.GET.get("site", ""),
     })
