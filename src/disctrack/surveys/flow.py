@@ -49,14 +49,19 @@ class Progress:
         return sum(1 for instrument in self.instruments if self.is_finished(instrument))
 
 
-def progress_of(timepoint: TimePoint) -> Progress:
+def instruments_of(timepoint: TimePoint) -> tuple[Instrument, ...]:
+    """The time point's instruments in the order asked (no query)."""
     library = load_library()
+    return tuple(library.get(name) for name in timepoint.instruments)
+
+
+def progress_of(timepoint: TimePoint) -> Progress:
     drafts = {
         name: response.answers
         for name, response in current_responses(timepoint).items()
         if response.status == ResponseStatus.DRAFT
     }
-    return Progress(tuple(library.get(name) for name in timepoint.instruments), drafts)
+    return Progress(instruments_of(timepoint), drafts)
 
 
 def estimated_minutes(instruments: tuple[Instrument, ...]) -> int:

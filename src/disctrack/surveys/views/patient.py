@@ -17,7 +17,7 @@ from disctrack.surveys.actions import (
     do_submit_link,
     find_link,
 )
-from disctrack.surveys.flow import Progress, estimated_minutes, progress_of, timepoint_description
+from disctrack.surveys.flow import Progress, estimated_minutes, instruments_of, progress_of, timepoint_description
 from disctrack.surveys.forms import InstrumentForm
 from disctrack.surveys.views.gate import (
     Survey,
@@ -68,23 +68,25 @@ def _render_step(request, survey: Survey, progress: Progress, number: int,
 @require_http_methods(["GET", "POST"])
 @survey_page
 def step(request, survey: Survey, number: int):
-    progress = progress_of(survey.timepoint)
-    if not 1 <= number <= progress.count:
+    instruments = instruments_of(survey.timepoint)
+    if not 1 <= number <= len(instruments):
         return redirect("survey-start", survey.token)
-    instrument = progress.instruments[number - 1]
     if request.method == "POST":
-        return _save_step(request, survey, progress, number)
+        return _save_step(request, survey, instruments, number)
+    progress = progress_of(survey.timepoint)
+    instrument = progress.instruments[number - 1]
     form = InstrumentForm(instrument, survey.lang, initial=progress.saved.get(instrument.name))
     return _render_step(request, survey, progress, number, form)
 
 
-def _save_step(request, survey: Survey, progress: Progress, number: int):
-    instrument = progress.instruments[number - 1]
+def _save_step(request, survey: Survey, instruments: tuple, number: int):
+    """Save and move on; the answers saved so far are read only to show the page again."""
+    instrument = instruments[number - 1]
     go = request.POST.get("go", GO_NEXT)
     form = InstrumentForm(instrument, survey.lang, data=request.POST)
     # Only "next" insists on every answer: saving for later or going back keeps what is there.
     if not form.is_valid(partial=go != GO_NEXT):
-        return _render_step(request, survey, progress, number, form, status=400)
+        return _render_step(request, survey, progress_of(survey.timepoint), number, form, status=400)
     try:
         do_save_draft(survey.link, instrument.name, form.cleaned, survey.lang)
     except LinkUnusable as exc:
@@ -95,7 +97,7 @@ def _save_step(request, survey: Survey, progress: Progress, number: int):
         if number == 1:
             return redirect("survey-start", survey.token)
         return redirect("survey-step", survey.token, number - 1)
-    if number < progress.count:
+    if number < len(instruments):
         return redirect("survey-step", survey.token, number + 1)
     return redirect("survey-review", survey.token)
 
