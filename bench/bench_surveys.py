@@ -76,6 +76,15 @@ def _new_links(site, physician, staff, start: int, count: int) -> list[str]:
     return tokens
 
 
+SEND_QUERIES = [0]  # of the last send
+QUERIES = [0]  # statements sent to the database by the worker, counted by _count_queries
+
+
+def _count_queries(execute, sql, params, many, context):
+    QUERIES[0] += 1
+    return execute(sql, params, many, context)
+
+
 def _timed(client, method: str, url: str, expected: int, pages: list[float], data=None):
     began = time.perf_counter()
     response = client.post(url, data) if method == "POST" else client.get(url)
@@ -100,7 +109,9 @@ def _questionnaire(token: str, pages: list[float]) -> float:
         _timed(client, "POST", url, 302, pages, {**fields, "go": "next"})
     review = reverse("survey-review", args=[token])
     _timed(client, "GET", review, 200, pages)
+    before = QUERIES[0]
     sent = _timed(client, "POST", review, 302, pages, {})
+    SEND_QUERIES[0] = QUERIES[0] - before
     _timed(client, "GET", reverse("survey-done", args=[token]), 200, pages)
     return sent
 
@@ -119,16 +130,21 @@ def run_worker(seconds: float) -> dict:
     sends: list[float] = []
     pool: list[str] = []
     timed = 0.0
-    while timed < seconds:
-        if not pool:
-            pool = _new_links(site, physician, staff, len(sends), SETUP_BATCH)
-        began = time.perf_counter()
-        sends.append(_questionnaire(pool.pop(), pages))
-        timed += time.perf_counter() - began
+    queries = 0
+    with connection.execute_wrapper(_count_queries):
+        while timed < seconds:
+            if not pool:
+                pool = _new_links(site, physician, staff, len(sends), SETUP_BATCH)
+            token = pool.pop()
+            began, counted = time.perf_counter(), QUERIES[0]
+            sends.append(_questionnaire(token, pages))
+            timed += time.perf_counter() - began
+            queries += QUERIES[0] - counted
     return {
         "backend": connection.vendor, "questionnaires": len(sends), "seconds": timed,
         "per_second": len(sends) / timed, "requests": len(pages),
         "send_ms": percentiles(sends), "page_ms": percentiles(pages),
+        "queries_per_set": queries / max(len(sends), 1), "queries_per_send": SEND_QUERIES[0],
     }
 
 
@@ -205,15 +221,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-surveys-") as folder:
         print(f"SQLite in {folder} ...", flush=True)
         result = run_backend(args.seconds, os.path.join(folder, "home"))
-        rows += _rows("SQLite", result, sqlite_commit_rate(folder, bare_seconds), bare_seconds)
+        bare = {"SQLite": sqlite_commit_rate(folder, bare_seconds)}
+        measured = [("SQLite", result)]
+        rows += _rows("SQLite", result, bare["SQLite"], bare_seconds)
         print("PostgreSQL ...", flush=True)
         pg = with_temporary_postgres(args.postgres, lambda url: (
             run_backend(args.seconds, os.path.join(folder, "pg-home"), url),
             postgres_commit_rate(url, bare_seconds),
         ), "bench_surveys")
         if pg is not None:
+            bare["PostgreSQL"] = pg[1]
+            measured.append(("PostgreSQL", pg[0]))
             rows += _rows("PostgreSQL", pg[0], pg[1], bare_seconds)
     print_table(rows)
+    for database, result in measured:
+        ratio = result["requests"] / result["seconds"] / bare[database]
+        print(f"{database}: {result['queries_per_set']:.0f} queries per questionnaire set, "
+              f"{result['queries_per_send']} in the send; page requests {ratio:.3f} of the bare commit rate")
     print("\nOne client, sequential; latency of the send is the final POST (validate, score and store "
           "six instruments,\naudit, close the link); page requests include every GET and POST of a set.")
 

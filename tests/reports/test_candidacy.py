@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from django.urls import reverse
 
 from disctrack.outcomes import load_definitions
+from disctrack.reports.candidacy import Fit
 from disctrack.reports.views import candidacy as candidacy_view
 
 CANNOT = "The registry cannot yet say more than each treatment&#x27;s average for patients like this one."
@@ -67,7 +69,7 @@ class Fitted:
 
 
 def test_an_estimate_reads_in_tenths_and_the_others_show_their_average(client_for, cohort, personas, monkeypatch):
-    monkeypatch.setattr(candidacy_view, "fitted_model", lambda site_ids: (Fitted(), ""))
+    monkeypatch.setattr(candidacy_view, "fitted_model", lambda site_ids: Fit(Fitted(), ""))
     page = text(client_for(personas.coordinator).get(url(cohort[0])))
     assert "<html" in page, "without ?fragment=1 a page of its own"
     assert ("Of patients like you, about <strong>6 in 10</strong> did well with <strong>lumbar fusion</strong>"
@@ -85,3 +87,31 @@ def test_the_patient_page_loads_the_candidacy_fragment_and_links_its_page(client
     assert page.status_code == 200
     assert f'data-src="{url(patient)}?fragment=1"' in page.content.decode()
     assert f'<a href="{url(patient)}">Open on its own page</a>' in page.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_never_waits_for_the_models_it_gets_them_when_they_are_fitted(
+        client_for, cohort, personas, settings, monkeypatch):
+    """Fitting takes tens of seconds for a network: with background work on (the web's
+    default) the first request is answered at once with 202 and a note, the models are
+    fitted in a thread, and the next request shows them."""
+    import threading
+
+    from disctrack.reports import candidacy
+
+    settings.REPORTS_IN_BACKGROUND = True
+    release = threading.Event()
+    real_fit = candidacy._fit
+    monkeypatch.setattr(candidacy, "_fit", lambda *args: release.wait(30) and real_fit(*args))
+    monkeypatch.setattr(candidacy, "_latest", candidacy.OrderedDict())
+    client = client_for(personas.coordinator)
+    first = client.get(url(cohort[0]), {"fragment": "1"})
+    assert first.status_code == 202 and first["Retry-After"] == "5"
+    assert "The models are being fitted from the registry" in text(first)
+    release.set()
+    for _ in range(300):
+        if candidacy._latest:
+            break
+        threading.Event().wait(0.1)
+    second = client.get(url(cohort[0]), {"fragment": "1"})
+    assert second.status_code == 200 and "being fitted" not in text(second)

@@ -9,10 +9,15 @@ registry cannot yet say more than each treatment's average, and why.
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
+from django.db import connections
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -27,22 +32,89 @@ from disctrack.reports.frames import build_frames
 from disctrack.reports.service import data_version
 from disctrack.surveys.models import Response, ResponseStatus
 
+log = logging.getLogger(__name__)
 
-@lru_cache(maxsize=8)
-def _fitted(site_ids: tuple[int, ...], version: int, as_of: date) -> tuple[CandidacyResult | None, str]:
+
+KEPT = 8
+"""Fitted models kept per process (one per set of sites seen)."""
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The candidacy models of a set of sites at a data version, or why there are none.
+
+    ``pending``: no model of these sites is ready yet; one is being fitted."""
+
+    model: CandidacyResult | None
+    reason: str
+    version: int = 0
+    as_of: date | None = None
+    pending: bool = False
+
+
+_latest: OrderedDict[tuple[int, ...], Fit] = OrderedDict()
+_fitting: set[tuple[int, ...]] = set()
+_lock = threading.Lock()
+
+
+def _fit(site_ids: tuple[int, ...], version: int, as_of: date) -> Fit:
     frames = build_frames(list(site_ids), as_of=as_of)
     if frames.patients["treatment"].nunique() < 2:
-        return None, gettext("the registry needs patients given at least two different treatments")
+        return Fit(None, gettext("the registry needs patients given at least two different treatments"),
+                   version, as_of)
     try:
         model = CandidacyModel(seed=0, n_imputations=PAGE.n_imputations).fit(frames.patients, frames.followups)
     except ValueError as exc:
-        return None, gettext("the models could not be fitted: %(problem)s") % {"problem": exc}
-    return model, ""
+        return Fit(None, gettext("the models could not be fitted: %(problem)s") % {"problem": exc}, version, as_of)
+    return Fit(model, "", version, as_of)
 
 
-def fitted_model(site_ids: list[int]) -> tuple[CandidacyResult | None, str]:
+def _keep(ids: tuple[int, ...], fit: Fit) -> None:
+    with _lock:
+        _latest[ids] = fit
+        _latest.move_to_end(ids)
+        while len(_latest) > KEPT:
+            _latest.popitem(last=False)
+
+
+def _fit_in_background(ids: tuple[int, ...], version: int, as_of: date) -> None:
+    with _lock:
+        if ids in _fitting:
+            return
+        _fitting.add(ids)
+
+    def run() -> None:
+        try:
+            _keep(ids, _fit(ids, version, as_of))
+        except Exception:  # the next request tries again
+            log.exception("fitting the candidacy models failed")
+        finally:
+            with _lock:
+                _fitting.discard(ids)
+            connections.close_all()
+
+    threading.Thread(target=run, name="candidacy-fit", daemon=True).start()
+
+
+def fitted_model(site_ids: list[int]) -> Fit:
+    """The models of the sites' current data, fitted once per data version.
+
+    A fit takes seconds (tens of seconds for a network), longer than a request may: in the
+    background (DISCTRACK_REPORTS_IN_BACKGROUND, the web's default) a changed registry is
+    answered with the last models fitted while new ones are fitted in a thread, and a
+    process with none yet answers ``pending``."""
     ids = tuple(sorted(site_ids))
-    return _fitted(ids, data_version(ids), timezone.now().date())
+    version, as_of = data_version(ids), timezone.now().date()
+    with _lock:
+        latest = _latest.get(ids)
+    if latest is not None and (latest.version, latest.as_of) == (version, as_of):
+        return latest
+    if not settings.REPORTS_IN_BACKGROUND:
+        fit = _fit(ids, version, as_of)
+        _keep(ids, fit)
+        return fit
+    _fit_in_background(ids, version, as_of)
+    return latest or Fit(None, "", pending=True)
 
 
 def _baseline_scores(index_id: int | None) -> dict[str, float | None]:

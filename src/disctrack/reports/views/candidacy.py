@@ -10,17 +10,25 @@ from disctrack.registry.access import access_patient, site_ids
 from disctrack.reports.candidacy import estimates, fitted_model
 
 
+RETRY_SECONDS = 5
+
+
 @login_required
 def candidacy(request, registry_id: str):
     """An HTML fragment for the patient page (``?fragment=1`` or htmx), else a page."""
     patient = access_patient(request.user, registry_id)
-    model, reason = fitted_model(site_ids(request.user))
+    fit = fitted_model(site_ids(request.user))
     defs = load_definitions()
     context = {
-        "patient": patient, "result": estimates(model, patient) if model else None, "reason": reason,
+        "patient": patient, "result": estimates(fit.model, patient) if fit.model else None,
+        "reason": fit.reason, "pending": fit.pending,
         "definitions": defs.stamp(), "timepoint": defs.primary_timepoint,
         "min_similar": defs.section("candidacy")["min_similar"], "checks": defs.section("candidacy"),
     }
     fragment = request.GET.get("fragment") == "1" or request.headers.get("HX-Request") == "true"
     template = "reports/_candidacy.html" if fragment else "reports/candidacy.html"
-    return render(request, template, context)
+    # 202 while the models are being fitted: the patient page asks again (patient.js).
+    response = render(request, template, context, status=202 if fit.pending else 200)
+    if fit.pending:
+        response["Retry-After"] = str(RETRY_SECONDS)
+    return response
