@@ -9,7 +9,6 @@ from disctrack.outcomes import load_definitions
 from disctrack.registry.access import access_patient, site_ids
 from disctrack.reports.candidacy import estimates, fitted_model
 
-
 RETRY_SECONDS = 5
 
 

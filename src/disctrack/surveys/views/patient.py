@@ -17,7 +17,13 @@ from disctrack.surveys.actions import (
     do_submit_link,
     find_link,
 )
-from disctrack.surveys.flow import Progress, estimated_minutes, instruments_of, progress_of, timepoint_description
+from disctrack.surveys.flow import (
+    Progress,
+    estimated_minutes,
+    instruments_of,
+    progress_of,
+    timepoint_description,
+)
 from disctrack.surveys.forms import InstrumentForm
 from disctrack.surveys.views.gate import (
     Survey,
