@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from dataclasses import dataclass
 from datetime import date
 
@@ -66,6 +67,20 @@ def _test_runner_may_empty_the_audit_trail():
     refused_flush.Command.handle = handle
     yield
     refused_flush.Command.handle = refusing
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_with_empty_page_caches():
+    """What a process keeps of stored reports and fitted models is keyed by database rows;
+    each test's database is a new one whose rows may reuse the same ids and times."""
+    yield
+    loaded = sys.modules
+    if "disctrack.reports.service" in loaded:
+        loaded["disctrack.reports.service"].forget_parsed()
+    if "disctrack.reports.views.overview" in loaded:
+        loaded["disctrack.reports.views.overview"].forget_bodies()
+    if "disctrack.reports.candidacy" in loaded:
+        loaded["disctrack.reports.candidacy"].forget_fits()
 
 
 @dataclass

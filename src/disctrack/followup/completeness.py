@@ -43,13 +43,13 @@ from django.db.models import (
     Exists,
     Expression,
     F,
+    Func,
     OuterRef,
     Q,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
 
 from disctrack.core.timing import local_today
 from disctrack.followup.models import MessageStatus, OutboundMessage
@@ -94,10 +94,26 @@ def response_rate(answered, missed):
     return completeness(answered, answered + np.asarray(missed, dtype=float))
 
 
-def _today_at_sites(sites: list[Site]) -> Case:
-    """Each time point's site's today, in the site's timezone."""
-    return Case(*(When(patient__site_id=site.id, then=Value(local_today(site.zone))) for site in sites),
+def _today_at_sites(sites: list[Site]) -> Value | Case:
+    """Each time point's site's today, in the site's timezone (one date when they agree)."""
+    today = {site.id: local_today(site.zone) for site in sites}
+    if len(set(today.values())) <= 1:
+        return Value(next(iter(today.values()), None), output_field=DateField())
+    return Case(*(When(patient__site_id=site_id, then=Value(day)) for site_id, day in today.items()),
                 output_field=DateField())
+
+
+class YearMonth(Func):
+    """A date's "YYYY-MM", computed by the database."""
+
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Dates are stored as ISO text: "YYYY-MM-DD".
+        return self.as_sql(compiler, connection, template="substr(%(expressions)s, 1, 7)", **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="to_char(%(expressions)s, 'YYYY-MM')", **extra)
 
 
 def _timepoints(site_ids: list[int] | None):
@@ -120,32 +136,27 @@ def by_timepoint(site_ids: list[int] | None = None) -> pd.DataFrame:
     invited = Exists(OutboundMessage.objects.filter(timepoint=OuterRef("pk"), status=MessageStatus.SENT,
                                                     step__in=PATIENT_STEPS))
     rows = (_timepoints(site_ids).annotate(invited=invited, timepoint=F("code"))
-            .values(*TIMEPOINT_KEYS, "state", "channel", "invited").annotate(n=Count("id")))
-    counts = pd.DataFrame.from_records(list(rows), columns=[*TIMEPOINT_KEYS, "state", "channel", "invited", "n"])
-    if counts.empty:
-        return pd.DataFrame(columns=[*TIMEPOINT_KEYS, "invited", *STATES, *CHANNELS, "response_rate"])
-    counts["invited"] = counts["invited"].astype(bool)
-    states = counts.pivot_table(index=TIMEPOINT_KEYS, columns="state", values="n", aggfunc="sum",
-                                fill_value=0).reindex(columns=STATES, fill_value=0)
-    answered = counts[counts["state"] == "answered"]
-    channels = (answered.pivot_table(index=TIMEPOINT_KEYS, columns="channel", values="n", aggfunc="sum")
-                .reindex(index=states.index, columns=CHANNELS).fillna(0).astype(int))
-    invited = counts[counts["invited"]].groupby(TIMEPOINT_KEYS)["n"].sum().reindex(states.index, fill_value=0)
-    table = pd.concat([invited.rename("invited"), states, channels], axis=1).reset_index()
-    table.columns.name = None
-    return _rate(table.sort_values(["site", "protocol", "protocol_version", "months"]).reset_index(drop=True))
+            .values_list(*TIMEPOINT_KEYS, "state", "channel", "invited").annotate(n=Count("id")))
+    columns = [*TIMEPOINT_KEYS, "invited", *STATES, *CHANNELS]
+    table: dict[tuple, dict] = {}
+    for *keys, state, channel, was_invited, n in rows:
+        row = table.setdefault(tuple(keys), dict(zip(columns, [*keys, *[0] * (len(columns) - len(keys))],
+                                                     strict=True)))
+        row[state] += n
+        row["invited"] += n if was_invited else 0
+        if state == "answered" and channel in CHANNELS:
+            row[channel] += n
+    frame = pd.DataFrame(list(table.values()), columns=columns)
+    return _rate(frame.sort_values(["site", "protocol", "protocol_version", "months"]).reset_index(drop=True))
 
 
 def by_month(site_ids: list[int] | None = None) -> pd.DataFrame:
     """Per site and month of the target date: answered, missed, still open, and the rate."""
     rows = (_timepoints(site_ids).filter(state__in=["answered", "missed", "open"])
-            .annotate(month=TruncMonth("target_on")).values("site", "month", "state").annotate(n=Count("id")))
-    counts = pd.DataFrame.from_records(list(rows), columns=["site", "month", "state", "n"])
-    if counts.empty:
-        return pd.DataFrame(columns=["site", "month", "answered", "missed", "open", "response_rate"])
-    counts["month"] = pd.to_datetime(counts["month"]).dt.strftime("%Y-%m")
-    table = counts.pivot_table(index=["site", "month"], columns="state", values="n", aggfunc="sum",
-                               fill_value=0).reindex(columns=["answered", "missed", "open"], fill_value=0)
-    table = table.reset_index()
-    table.columns.name = None
-    return _rate(table.sort_values(["site", "month"]).reset_index(drop=True))
+            .annotate(month=YearMonth("target_on")).values_list("site", "month", "state").annotate(n=Count("id")))
+    table: dict[tuple, dict] = {}
+    for site, month, state, n in rows:
+        table.setdefault((site, month), {"site": site, "month": month, "answered": 0, "missed": 0, "open": 0})[
+            state] += n
+    frame = pd.DataFrame(list(table.values()), columns=["site", "month", "answered", "missed", "open"])
+    return _rate(frame.sort_values(["site", "month"]).reset_index(drop=True))

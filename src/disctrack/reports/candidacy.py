@@ -96,6 +96,12 @@ def _fit_in_background(ids: tuple[int, ...], version: int, as_of: date) -> None:
     threading.Thread(target=run, name="candidacy-fit", daemon=True).start()
 
 
+def forget_fits() -> None:
+    """Drop every model this process fitted (tests, after a restore)."""
+    with _lock:
+        _latest.clear()
+
+
 def fitted_model(site_ids: list[int]) -> Fit:
     """The models of the sites' current data, fitted once per data version.
 

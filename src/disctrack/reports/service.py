@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -99,7 +101,7 @@ def get_report(selection: Selection, *, profile: Profile = PAGE, seed: int = 0,
     as_of = as_of or timezone.now().date()
     scope = report_scope(selection, profile=profile, seed=seed, sections=sections, figures=figures)
     key = snapshot_key(scope, as_of=as_of, data=data_version(selection.site_ids))
-    stored = ReportSnapshot.objects.filter(key=key).values_list("payload", "created_at").first()
+    stored = _snapshot(key)
     if stored is not None:
         return _with_freshness(*stored, current=True)
 
@@ -108,20 +110,59 @@ def get_report(selection: Selection, *, profile: Profile = PAGE, seed: int = 0,
                                   sections=sections, figures=figures)
 
     if not (settings.REPORTS_IN_BACKGROUND if background is None else background):
-        return _with_freshness(compute(), timezone.now(), current=True)
+        return _with_freshness(compute(), timezone.now(), f"{key}:computed:{secrets.token_hex(8)}",
+                               current=True)
     in_background(scope, compute)
-    latest = (ReportSnapshot.objects.filter(scope=scope).order_by("-created_at")
-              .values_list("payload", "created_at", "key").first())
+    latest_key = (ReportSnapshot.objects.filter(scope=scope).order_by("-created_at")
+                  .values_list("key", flat=True).first())
+    latest = _snapshot(latest_key) if latest_key else None
     if latest is None:
         raise ReportPending(ReportComputation.objects.filter(scope=scope)
                             .values_list("last_error", flat=True).first() or "")
-    payload, computed_at, latest_key = latest
-    return _with_freshness(payload, computed_at, current=latest_key == key)
+    return _with_freshness(*latest, current=latest_key == key)
 
 
-def _with_freshness(payload: dict[str, Any], computed_at: datetime, *, current: bool) -> dict[str, Any]:
-    payload["freshness"] = {"current": current, "computed_at": computed_at.isoformat()}
-    return payload
+# A stored snapshot never changes: each process parses a payload (a megabyte of JSON with
+# its figures) once, not on every page view, and checks by the row's id and time that the
+# database still holds that very snapshot. Callers get a shallow copy with its freshness.
+_PARSED: OrderedDict[tuple, tuple[dict[str, Any], datetime]] = OrderedDict()
+PARSED_KEPT = 8
+_parsed_lock = threading.Lock()
+
+
+def _snapshot(key: str) -> tuple[dict[str, Any], datetime, str] | None:
+    """(payload, computed at, identity) of the stored snapshot with this key, or None."""
+    row = ReportSnapshot.objects.filter(key=key).values_list("id", "created_at").first()
+    if row is None:
+        return None
+    identity = (key, *row)
+    with _parsed_lock:
+        if identity in _PARSED:
+            _PARSED.move_to_end(identity)
+            return (*_PARSED[identity], f"{key}:{row[0]}:{row[1].isoformat()}")
+    payload = ReportSnapshot.objects.filter(id=row[0]).values_list("payload", flat=True).first()
+    if payload is None:  # pruned since
+        return None
+    with _parsed_lock:
+        _PARSED[identity] = (payload, row[1])
+        while len(_PARSED) > PARSED_KEPT:
+            _PARSED.popitem(last=False)
+    return payload, row[1], f"{key}:{row[0]}:{row[1].isoformat()}"
+
+
+def forget_parsed() -> None:
+    """Drop every parsed snapshot of this process (tests, after a restore)."""
+    with _parsed_lock:
+        _PARSED.clear()
+
+
+def _with_freshness(payload: dict[str, Any], computed_at: datetime, key: str, *,
+                    current: bool) -> dict[str, Any]:
+    """The payload (not copied deeply: it is read, never changed) with its freshness and the
+    identity of the snapshot it is (pages keep what they render from it by that identity;
+    one computed here and now has an identity of its own)."""
+    return {**payload, "freshness": {"current": current, "computed_at": computed_at.isoformat()},
+            "snapshot": key}
 
 
 def _compute_and_store(selection: Selection, scope: str, *, profile: Profile, seed: int, as_of: date,

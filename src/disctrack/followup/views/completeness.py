@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
@@ -24,15 +26,13 @@ def completeness(request):
     sites = sites_in_view(request.user, request.GET.get("site"))
     page = Paginator(sites, SITES_PER_PAGE).get_page(request.GET.get("page"))
     shown = [site.id for site in page]
-    timepoints, months = by_timepoint(shown), by_month(shown)
-    report = []
-    for site in page:
-        site_months = months[months["site"] == site.code].tail(MONTHS_SHOWN)
-        report.append({
-            "site": site,
-            "timepoints": _records(timepoints[timepoints["site"] == site.code]),
-            "months": _records(site_months),
-        })
+    timepoints, months = defaultdict(list), defaultdict(list)
+    for row in _records(by_timepoint(shown)):
+        timepoints[row["site"]].append(row)
+    for row in _records(by_month(shown)):
+        months[row["site"]].append(row)
+    report = [{"site": site, "timepoints": timepoints[site.code], "months": months[site.code][-MONTHS_SHOWN:]}
+              for site in page]
     return render(request, "followup/completeness.html", {
         "report": report, "page": page, "sites": sites_in_view(request.user, None),
         "site_code": request.GET.get("site", ""),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from disctrack.core.forms import FastSelect
 from disctrack.registry.access import WRITE, sites_for
 from disctrack.registry.choices import LEVELS, Language
 from disctrack.registry.forms.errors import FormGroup, add_action_errors
@@ -12,7 +13,7 @@ from disctrack.registry.forms.patients import EpisodeForm, IdentityForm, imaging
 
 
 class RegistrationForm(forms.Form):
-    site = forms.ModelChoiceField(queryset=None, label="Site", empty_label=None)
+    site = forms.ModelChoiceField(queryset=None, label="Site", empty_label=None, widget=FastSelect)
     language = forms.ChoiceField(
         label="Language of questionnaires and messages", choices=Language.choices
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from disctrack.core.forms import FastSelect
 from disctrack.registry.choices import PatientStatus, TreatmentKind
 from disctrack.registry.forms.widgets import DateInput
 
@@ -15,7 +16,7 @@ def _any(choices, label: str = "Any") -> list:
 class PatientFilterForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search"}))
-    site = forms.ModelChoiceField(queryset=None, required=False, empty_label="All my sites")
+    site = forms.ModelChoiceField(queryset=None, required=False, empty_label="All my sites", widget=FastSelect)
     kind = forms.ChoiceField(label="Treatment", required=False, choices=_any(TreatmentKind.choices))
     status = forms.ChoiceField(label="Status", required=False, choices=_any(PatientStatus.choices))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from disctrack.core.forms import FastSelect
 from disctrack.registry.choices import Role
 
 # No role is preselected: administrator must never be given by an unchanged default.
@@ -32,7 +33,7 @@ class _NewPassword(forms.Form):
 class _AtOneOfTheSites(forms.Form):
     """A form whose site is one of those the administrator runs (``sites=``)."""
 
-    site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None)
+    site = forms.ModelChoiceField(label="Site", queryset=None, empty_label=None, widget=FastSelect)
 
     def __init__(self, *args, sites, **kwargs):
         super().__init__(*args, **kwargs)

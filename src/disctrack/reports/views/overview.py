@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from disctrack.outcomes import load_definitions
 from disctrack.reports import presentation
@@ -44,6 +49,33 @@ def full_settings() -> dict[str, int]:
     return {"n_imputations": defs.n_imputations, "n_bootstrap": defs.n_bootstrap}
 
 
+# The report's tables and figures depend only on the stored snapshot, the grouping and time
+# point asked for and the language: each process renders them once (a network's report has
+# a row per clinic and physician, and rendering it took longer than anything else).
+_BODIES: OrderedDict[tuple, str] = OrderedDict()
+BODIES_KEPT = 32
+_lock = threading.Lock()
+
+
+def _body(request, payload: dict[str, Any], filters: Filters) -> str:
+    key = (payload["snapshot"], get_language(), filters.by, filters.timepoint)
+    with _lock:
+        if key in _BODIES:
+            _BODIES.move_to_end(key)
+            return _BODIES[key]
+    body = mark_safe(render_to_string("reports/_report_body.html", report_context(payload, filters), request))
+    with _lock:
+        _BODIES[key] = body
+        while len(_BODIES) > BODIES_KEPT:
+            _BODIES.popitem(last=False)
+    return body
+
+
+def forget_bodies() -> None:
+    with _lock:
+        _BODIES.clear()
+
+
 @login_required
 def overview(request):
     filters = read_filters(request)
@@ -51,4 +83,6 @@ def overview(request):
         payload = get_report(filters.selection, profile=PAGE)
     except ReportPending as pending:
         return pending_page(request, pending)
-    return render(request, "reports/overview.html", report_context(payload, filters))
+    return render(request, "reports/overview.html", {
+        "report": payload["report"], "freshness": payload["freshness"], "filters": filters,
+        "full_settings": full_settings(), "body": _body(request, payload, filters)})
