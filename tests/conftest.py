@@ -77,8 +77,9 @@ def _each_test_starts_with_empty_page_caches():
     loaded = sys.modules
     if "disctrack.reports.service" in loaded:
         loaded["disctrack.reports.service"].forget_parsed()
-    if "disctrack.reports.views.overview" in loaded:
-        loaded["disctrack.reports.views.overview"].forget_bodies()
+    for name in ("disctrack.reports.views.overview", "disctrack.reports.views.public"):
+        if name in loaded:
+            loaded[name].forget_bodies()
     if "disctrack.reports.candidacy" in loaded:
         loaded["disctrack.reports.candidacy"].forget_fits()
 

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from disctrack.registry.models import Site
 from disctrack.reports.analysis import PAGE
@@ -12,22 +18,54 @@ from disctrack.reports.service import ReportPending, Selection, get_report
 from disctrack.reports.views.pending import pending_json, pending_page
 
 
+def _public_payload() -> dict | None:
+    """The stored registry-wide public report (its summary computed with it), or None."""
+    site_ids = list(Site.objects.values_list("id", flat=True))
+    if not site_ids:
+        return None
+    return get_report(Selection.of(site_ids), profile=PAGE, sections=PUBLIC_SECTIONS, figures=False)
+
+
+def _summary(payload: dict | None) -> dict | None:
+    return None if payload is None else {**payload["public"], "current": payload["freshness"]["current"]}
+
+
 def registry_summary() -> dict | None:
     """The stored public summary of the registry-wide report (computed with the report)."""
-    sites = list(Site.objects.all())
-    if not sites:
-        return None
-    payload = get_report(Selection.of(s.id for s in sites), profile=PAGE, sections=PUBLIC_SECTIONS,
-                         figures=False)
-    return {**payload["public"], "current": payload["freshness"]["current"]}
+    return _summary(_public_payload())
+
+
+# The page's content depends only on the stored snapshot, its freshness and the language:
+# rendered once per process for each (the public page is the registry's most visited).
+_BODIES: OrderedDict[tuple, str] = OrderedDict()
+BODIES_KEPT = 8
+_lock = threading.Lock()
+
+
+def _body(request, payload: dict | None) -> str:
+    key = (payload and payload["snapshot"], payload and payload["freshness"]["current"], get_language())
+    with _lock:
+        if key in _BODIES:
+            return _BODIES[key]
+    body = mark_safe(render_to_string("reports/_public_body.html", {"summary": _summary(payload)}, request))
+    with _lock:
+        _BODIES[key] = body
+        while len(_BODIES) > BODIES_KEPT:
+            _BODIES.popitem(last=False)
+    return body
+
+
+def forget_bodies() -> None:
+    with _lock:
+        _BODIES.clear()
 
 
 def public_outcomes(request):
     try:
-        summary = registry_summary()
+        payload = _public_payload()
     except ReportPending as pending:
         return pending_page(request, pending, public=True)
-    return render(request, "reports/public.html", {"summary": summary})
+    return render(request, "reports/public.html", {"body": _body(request, payload)})
 
 
 def public_outcomes_json(request):
