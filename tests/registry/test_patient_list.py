@@ -63,6 +63,19 @@ def test_search_by_name_and_record_number(client_for, personas, cohort):
     assert _ids(client.get(URL, {"q": "Otherside"})) == set()
 
 
+def test_search_ignores_accents_case_and_the_comma_of_the_list_s_own_form(client_for, personas, cohort):
+    """Typed on a keyboard without accents, or copied from the list ("López, Marta")."""
+    marta = _enroll(personas, personas.site_a, "Marta", "López", "MRN-0005")
+    client = client_for(personas.coordinator)
+    for typed in ("Lopez", "lópez", "LOPEZ", "López, Marta", "marta lopez", "lopez,marta"):
+        assert _ids(client.get(URL, {"q": typed})) == {marta.registry_id}, typed
+    from disctrack.registry.actions import do_update_identity
+
+    do_update_identity(personas.coordinator, marta, {"family_name": "Muñoz"}, "married name")
+    assert _ids(client.get(URL, {"q": "munoz marta"})) == {marta.registry_id}
+    assert _ids(client.get(URL, {"q": "lopez"})) == set()
+
+
 def test_an_analyst_cannot_find_patients_by_name_or_see_names(client_for, personas, cohort):
     client = client_for(personas.analyst)
     assert _ids(client.get(URL, {"q": "Fictional"})) == set()

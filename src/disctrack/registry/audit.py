@@ -16,8 +16,9 @@ from disctrack.registry.models import AuditEntry, Patient
 Actor = AbstractBaseUser | str  # a staff user, or "patient" / "system: <what>"
 
 
-# Secrets stay out of the trail: a password hash is not a clinical fact.
-_NEVER_RECORDED = frozenset({"password"})
+# Secrets stay out of the trail: a password hash is not a clinical fact; nor is a column
+# derived from others (the identity's search form of its names).
+_NEVER_RECORDED = frozenset({"password", "search_text"})
 
 
 def _jsonable(value: Any) -> Any:

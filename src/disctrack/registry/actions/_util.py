@@ -17,9 +17,8 @@ def require_reason(reason: str) -> str:
 
 def apply_changes(obj: models.Model, changes: dict[str, Any]) -> None:
     """Set fields by name, refusing names the model does not have."""
-    names = {f.name for f in obj._meta.concrete_fields} | {
-        f.attname for f in obj._meta.concrete_fields
-    }
+    fields = [f for f in obj._meta.concrete_fields if f.editable]
+    names = {f.name for f in fields} | {f.attname for f in fields}
     unknown = sorted(set(changes) - names)
     if unknown:
         raise ValidationError({name: "Not a field of this record" for name in unknown})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -69,6 +70,9 @@ class PatientIdentity(models.Model):
     mobile_phone = models.CharField(max_length=16, blank=True, validators=[phone_validator])
     medical_record_number = models.CharField(max_length=64)
     postal_code = models.CharField(max_length=16, blank=True)
+    # Names and record number as searched (search_form): kept with the row, so that a search
+    # of a network's 100,000 patients reads one column, whatever the accents and case.
+    search_text = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         indexes = [
@@ -82,9 +86,24 @@ class PatientIdentity(models.Model):
     def clean(self) -> None:
         refuse_future("date_of_birth", self.date_of_birth, "The date of birth")
 
+    def save(self, *args, **kwargs):
+        self.search_text = search_form(f"{self.family_name} {self.given_name} {self.medical_record_number}")
+        fields = kwargs.get("update_fields")
+        if fields is not None and "search_text" not in fields:
+            kwargs["update_fields"] = [*fields, "search_text"]
+        super().save(*args, **kwargs)
+
     def age_on(self, day: date) -> int:
         before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
         return day.year - self.date_of_birth.year - int(before_birthday)
+
+
+def search_form(text: str) -> str:
+    """Text as the patient search compares it: no accents, no case, no commas ("López,
+    Marta" and "lopez marta" are the same)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(plain.replace(",", " ").split())
 
 
 def bounded(low: float, high: float) -> list:

@@ -13,6 +13,7 @@ from disctrack.registry.access import IDENTITY, site_ids, sites_for, visible_pat
 from disctrack.registry.choices import TreatmentKind, TreatmentRole
 from disctrack.registry.forms.filters import PatientFilterForm
 from disctrack.registry.models import Patient, TimePoint, TimePointStatus, Treatment
+from disctrack.registry.models.patients import search_form
 
 PAGE_SIZE = 50
 
@@ -27,15 +28,12 @@ def _search(patients: QuerySet, text: str, identity_sites: list[int]) -> QuerySe
     text = text.strip()
     patients = patients.annotate(compact_id=Replace(Upper(F("registry_id")), Value("-"), Value("")))
     matches = Q(compact_id__contains=_compact(text)) if _compact(text) else Q(pk__in=[])
-    if identity_sites:
+    terms = search_form(text).split()
+    if identity_sites and terms:
         # Names and record numbers are searched only where the user may see them.
         by_identity = Q(site_id__in=identity_sites)
-        for term in text.split():
-            by_identity &= (
-                Q(identity__given_name__icontains=term)
-                | Q(identity__family_name__icontains=term)
-                | Q(identity__medical_record_number__icontains=term)
-            )
+        for term in terms:
+            by_identity &= Q(identity__search_text__contains=term)
         matches |= by_identity
     return patients.filter(matches)
 
