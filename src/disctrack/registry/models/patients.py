@@ -83,15 +83,15 @@ class PatientIdentity(models.Model):
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
-    def clean(self) -> None:
-        refuse_future("date_of_birth", self.date_of_birth, "The date of birth")
-
     def save(self, *args, **kwargs):
         self.search_text = search_form(f"{self.family_name} {self.given_name} {self.medical_record_number}")
         fields = kwargs.get("update_fields")
         if fields is not None and "search_text" not in fields:
             kwargs["update_fields"] = [*fields, "search_text"]
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        refuse_future("date_of_birth", self.date_of_birth, "The date of birth")
 
     def age_on(self, day: date) -> int:
         before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
