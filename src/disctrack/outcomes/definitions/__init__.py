@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +153,21 @@ def parse_definitions(text: str) -> Definitions:
 
 
 def load_definitions(version: str = CURRENT, path: str | Path | None = None) -> Definitions:
-    """Load a shipped version (``"v2"``, ``"v1"``) or a file at ``path``."""
+    """Load a shipped version (``"v2"``, ``"v1"``) or a file at ``path``.
+
+    A shipped version is parsed once per process (pages read it on every request); a file
+    at ``path`` is read each time, so that edits to it are seen."""
+    if path is None:
+        return _shipped(version)
+    return _load(version, path)
+
+
+@cache
+def _shipped(version: str) -> Definitions:
+    return _load(version, None)
+
+
+def _load(version: str, path: str | Path | None) -> Definitions:
     source = Path(path) if path is not None else HERE / f"{version}.yaml"
     _require(source.exists(), f"no definitions file {source}")
     definitions = parse_definitions(source.read_text())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from disctrack.reports import formatting
@@ -96,3 +96,13 @@ def when(iso: str | None) -> str:
         return ""
     moment = datetime.fromisoformat(iso).astimezone(UTC)
     return f"{moment:%Y-%m-%d %H:%M} UTC"
+
+
+@register.simple_tag
+def options(choices, selected=""):
+    """<option>s of (value, label) pairs, the one equal to ``selected`` selected: a network's
+    report filters list hundreds of clinics and physicians, too many for a template loop."""
+    chosen = "" if selected is None else str(selected)
+    return mark_safe("".join(
+        f'<option value="{escape(str(value))}"{" selected" if str(value) == chosen else ""}>{escape(str(label))}</option>'
+        for value, label in choices))

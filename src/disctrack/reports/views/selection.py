@@ -36,6 +36,14 @@ class Filters:
     selection: Selection
 
     @property
+    def site_choices(self) -> list[tuple[str, str]]:
+        return [(site.code, site.name) for site in self.sites]
+
+    @property
+    def physician_choices(self) -> list[tuple[int, str]]:
+        return [(physician.id, physician.name) for physician in self.physicians]
+
+    @property
     def treatment_choices(self) -> list[tuple[str, str]]:
         classes = [(c, group_label(c)) for c in TREATMENT_CLASSES]
         kinds = [(k, group_label(k)) for k, c in TREATMENTS.items() if c != k]
