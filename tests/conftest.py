@@ -74,14 +74,8 @@ def _each_test_starts_with_empty_page_caches():
     """What a process keeps of stored reports and fitted models is keyed by database rows;
     each test's database is a new one whose rows may reuse the same ids and times."""
     yield
-    loaded = sys.modules
-    if "disctrack.reports.service" in loaded:
-        loaded["disctrack.reports.service"].forget_parsed()
-    for name in ("disctrack.reports.views.overview", "disctrack.reports.views.public"):
-        if name in loaded:
-            loaded[name].forget_bodies()
-    if "disctrack.reports.candidacy" in loaded:
-        loaded["disctrack.reports.candidacy"].forget_fits()
+    if "disctrack.core.memo" in sys.modules:
+        sys.modules["disctrack.core.memo"].forget_all()
 
 
 @dataclass

@@ -103,7 +103,7 @@ def test_a_request_never_waits_for_the_models_it_gets_them_when_they_are_fitted(
     release = threading.Event()
     real_fit = candidacy._fit
     monkeypatch.setattr(candidacy, "_fit", lambda *args: release.wait(30) and real_fit(*args))
-    monkeypatch.setattr(candidacy, "_latest", candidacy.OrderedDict())
+    candidacy._latest.clear()
     client = client_for(personas.coordinator)
     first = client.get(url(cohort[0]), {"fragment": "1"})
     assert first.status_code == 202 and first["Retry-After"] == "5"

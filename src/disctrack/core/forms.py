@@ -9,16 +9,22 @@ class LoginForm(forms.Form):
     password = forms.CharField(widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
 
 
+def option_tags(choices, selected="") -> str:
+    """<option>s of (value, label) pairs, those whose value is in ``selected`` (one value or
+    several) selected; built in Python: a network's lists of clinics and physicians have
+    hundreds of entries, and a template per option cost more than the rest of the page."""
+    chosen = {str(v) for v in selected} if isinstance(selected, list | tuple | set) else {
+        "" if selected is None else str(selected)}
+    return mark_safe("".join(
+        f'<option value="{escape(str(value))}"{" selected" if str(value) in chosen else ""}>'
+        f"{escape(str(label))}</option>"
+        for value, label in choices))
+
+
 class FastSelect(forms.Select):
-    """A <select> rendered in Python: a network's site list has hundreds of options, and
-    Django's template per option took longer than the rest of the page."""
+    """A <select> whose options are built by option_tags."""
 
     def render(self, name, value, attrs=None, renderer=None):
         final = self.build_attrs(self.attrs, attrs)
         final["name"] = name
-        chosen = {str(v) for v in self.format_value(value)}
-        options = "".join(
-            f'<option value="{escape(str(option))}"{" selected" if str(option) in chosen else ""}>'
-            f"{escape(str(label))}</option>"
-            for option, label in self.choices)
-        return mark_safe(f"<select{flatatt(final)}>{options}</select>")
+        return mark_safe(f"<select{flatatt(final)}>{option_tags(self.choices, self.format_value(value))}</select>")

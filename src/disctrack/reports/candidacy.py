@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,6 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from disctrack.core.memo import Kept
 from disctrack.outcomes import CandidacyModel, CandidacyResult
 from disctrack.outcomes.frames import CASE_MIX, TREATMENTS
 from disctrack.registry.choices import OpioidUse, Smoking, TreatmentRole, WorkStatus
@@ -35,8 +35,6 @@ from disctrack.surveys.models import Response, ResponseStatus
 log = logging.getLogger(__name__)
 
 
-KEPT = 8
-"""Fitted models kept per process (one per set of sites seen)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +50,9 @@ class Fit:
     pending: bool = False
 
 
-_latest: OrderedDict[tuple[int, ...], Fit] = OrderedDict()
+# The latest models fitted per set of sites (one set per kind of viewer), and the sets
+# being fitted now.
+_latest = Kept(8)
 _fitting: set[tuple[int, ...]] = set()
 _lock = threading.Lock()
 
@@ -69,14 +69,6 @@ def _fit(site_ids: tuple[int, ...], version: int, as_of: date) -> Fit:
     return Fit(model, "", version, as_of)
 
 
-def _keep(ids: tuple[int, ...], fit: Fit) -> None:
-    with _lock:
-        _latest[ids] = fit
-        _latest.move_to_end(ids)
-        while len(_latest) > KEPT:
-            _latest.popitem(last=False)
-
-
 def _fit_in_background(ids: tuple[int, ...], version: int, as_of: date) -> None:
     with _lock:
         if ids in _fitting:
@@ -85,7 +77,7 @@ def _fit_in_background(ids: tuple[int, ...], version: int, as_of: date) -> None:
 
     def run() -> None:
         try:
-            _keep(ids, _fit(ids, version, as_of))
+            _latest.put(ids, _fit(ids, version, as_of))
         except Exception:  # the next request tries again
             log.exception("fitting the candidacy models failed")
         finally:
@@ -94,12 +86,6 @@ def _fit_in_background(ids: tuple[int, ...], version: int, as_of: date) -> None:
             connections.close_all()
 
     threading.Thread(target=run, name="candidacy-fit", daemon=True).start()
-
-
-def forget_fits() -> None:
-    """Drop every model this process fitted (tests, after a restore)."""
-    with _lock:
-        _latest.clear()
 
 
 def fitted_model(site_ids: list[int]) -> Fit:
@@ -111,14 +97,11 @@ def fitted_model(site_ids: list[int]) -> Fit:
     process with none yet answers ``pending``."""
     ids = tuple(sorted(site_ids))
     version, as_of = data_version(ids), timezone.now().date()
-    with _lock:
-        latest = _latest.get(ids)
+    latest = _latest.get(ids)
     if latest is not None and (latest.version, latest.as_of) == (version, as_of):
         return latest
     if not settings.REPORTS_IN_BACKGROUND:
-        fit = _fit(ids, version, as_of)
-        _keep(ids, fit)
-        return fit
+        return _latest.put(ids, _fit(ids, version, as_of))
     _fit_in_background(ids, version, as_of)
     return latest or Fit(None, "", pending=True)
 

@@ -16,7 +16,6 @@ import logging
 import secrets
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
@@ -28,6 +27,7 @@ from django.db import connections
 from django.db.models import Max, Q
 from django.utils import timezone
 
+from disctrack.core.memo import Kept
 from disctrack.outcomes import load_definitions
 from disctrack.registry.models import AuditEntry, Physician, Site
 from disctrack.reports.analysis import PAGE, SECTIONS, Analysis, Profile, analyse
@@ -125,9 +125,7 @@ def get_report(selection: Selection, *, profile: Profile = PAGE, seed: int = 0,
 # A stored snapshot never changes: each process parses a payload (a megabyte of JSON with
 # its figures) once, not on every page view, and checks by the row's id and time that the
 # database still holds that very snapshot. Callers get a shallow copy with its freshness.
-_PARSED: OrderedDict[tuple, tuple[dict[str, Any], datetime]] = OrderedDict()
-PARSED_KEPT = 8
-_parsed_lock = threading.Lock()
+_PARSED = Kept(8)
 
 
 def _snapshot(key: str) -> tuple[dict[str, Any], datetime, str] | None:
@@ -135,25 +133,13 @@ def _snapshot(key: str) -> tuple[dict[str, Any], datetime, str] | None:
     row = ReportSnapshot.objects.filter(key=key).values_list("id", "created_at").first()
     if row is None:
         return None
-    identity = (key, *row)
-    with _parsed_lock:
-        if identity in _PARSED:
-            _PARSED.move_to_end(identity)
-            return (*_PARSED[identity], f"{key}:{row[0]}:{row[1].isoformat()}")
-    payload = ReportSnapshot.objects.filter(id=row[0]).values_list("payload", flat=True).first()
-    if payload is None:  # pruned since
-        return None
-    with _parsed_lock:
-        _PARSED[identity] = (payload, row[1])
-        while len(_PARSED) > PARSED_KEPT:
-            _PARSED.popitem(last=False)
+    payload = _PARSED.get((key, *row))
+    if payload is None:
+        payload = ReportSnapshot.objects.filter(id=row[0]).values_list("payload", flat=True).first()
+        if payload is None:  # pruned since
+            return None
+        _PARSED.put((key, *row), payload)
     return payload, row[1], f"{key}:{row[0]}:{row[1].isoformat()}"
-
-
-def forget_parsed() -> None:
-    """Drop every parsed snapshot of this process (tests, after a restore)."""
-    with _parsed_lock:
-        _PARSED.clear()
 
 
 def _with_freshness(payload: dict[str, Any], computed_at: datetime, key: str, *,

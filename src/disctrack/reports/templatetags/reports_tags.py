@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from disctrack.core.forms import option_tags
 from disctrack.reports import formatting
 
 register = template.Library()
@@ -100,9 +101,5 @@ def when(iso: str | None) -> str:
 
 @register.simple_tag
 def options(choices, selected=""):
-    """<option>s of (value, label) pairs, the one equal to ``selected`` selected: a network's
-    report filters list hundreds of clinics and physicians, too many for a template loop."""
-    chosen = "" if selected is None else str(selected)
-    return mark_safe("".join(
-        f'<option value="{escape(str(value))}"{" selected" if str(value) == chosen else ""}>{escape(str(label))}</option>'
-        for value, label in choices))
+    """<option>s of (value, label) pairs (core.forms.option_tags)."""
+    return option_tags(choices, selected)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from disctrack.core.memo import Kept
 from disctrack.outcomes import load_definitions
 from disctrack.reports import presentation
 from disctrack.reports.analysis import PAGE
@@ -52,28 +51,13 @@ def full_settings() -> dict[str, int]:
 # The report's tables and figures depend only on the stored snapshot, the grouping and time
 # point asked for and the language: each process renders them once (a network's report has
 # a row per clinic and physician, and rendering it took longer than anything else).
-_BODIES: OrderedDict[tuple, str] = OrderedDict()
-BODIES_KEPT = 32
-_lock = threading.Lock()
+_BODIES = Kept(32)
 
 
 def _body(request, payload: dict[str, Any], filters: Filters) -> str:
     key = (payload["snapshot"], get_language(), filters.by, filters.timepoint)
-    with _lock:
-        if key in _BODIES:
-            _BODIES.move_to_end(key)
-            return _BODIES[key]
-    body = mark_safe(render_to_string("reports/_report_body.html", report_context(payload, filters), request))
-    with _lock:
-        _BODIES[key] = body
-        while len(_BODIES) > BODIES_KEPT:
-            _BODIES.popitem(last=False)
-    return body
-
-
-def forget_bodies() -> None:
-    with _lock:
-        _BODIES.clear()
+    return _BODIES.get_or_make(key, lambda: mark_safe(
+        render_to_string("reports/_report_body.html", report_context(payload, filters), request)))
 
 
 @login_required

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from disctrack.core.memo import Kept
 from disctrack.registry.models import Site
 from disctrack.reports.analysis import PAGE
 from disctrack.reports.public import PUBLIC_SECTIONS
@@ -37,27 +35,13 @@ def registry_summary() -> dict | None:
 
 # The page's content depends only on the stored snapshot, its freshness and the language:
 # rendered once per process for each (the public page is the registry's most visited).
-_BODIES: OrderedDict[tuple, str] = OrderedDict()
-BODIES_KEPT = 8
-_lock = threading.Lock()
+_BODIES = Kept(8)
 
 
 def _body(request, payload: dict | None) -> str:
     key = (payload and payload["snapshot"], payload and payload["freshness"]["current"], get_language())
-    with _lock:
-        if key in _BODIES:
-            return _BODIES[key]
-    body = mark_safe(render_to_string("reports/_public_body.html", {"summary": _summary(payload)}, request))
-    with _lock:
-        _BODIES[key] = body
-        while len(_BODIES) > BODIES_KEPT:
-            _BODIES.popitem(last=False)
-    return body
-
-
-def forget_bodies() -> None:
-    with _lock:
-        _BODIES.clear()
+    return _BODIES.get_or_make(key, lambda: mark_safe(
+        render_to_string("reports/_public_body.html", {"summary": _summary(payload)}, request)))
 
 
 def public_outcomes(request):
